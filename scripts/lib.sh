@@ -1,0 +1,38 @@
+# Shared by every script in scripts/: where things live, and small helpers.
+# Sourced, not run.
+#
+# Two folders, both overridable:
+#   TASKER_QS_CACHE  build caches kept between runs and clones (cargo target dirs, installed
+#                    tools). Default: ~/.cache/tasker-quickstarts. Deleting it only costs time.
+#   TASKER_QS_STATE  runtime state of this checkout (PostgreSQL data, logs, PID files, venvs,
+#                    generated config). Default: .state/ in the repo (git-ignored).
+
+QS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+QS_CACHE=${TASKER_QS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tasker-quickstarts}
+QS_STATE=${TASKER_QS_STATE:-$QS_ROOT/.state}
+
+# One cargo target dir for the workspace, outside the clone, so a fresh clone (CI) reuses
+# the compiled Tasker crates. Tools installed with `cargo install` get their own.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$QS_CACHE/target}
+QS_TOOLS_TARGET=$QS_CACHE/target-tools
+QS_TOOLS=$QS_CACHE/tools
+export PATH="$QS_TOOLS/bin:$HOME/.cargo/bin:$PATH"
+
+# The stack's addresses. PostgreSQL uses a non-default port so it never collides with a
+# system cluster.
+QS_PG_PORT=${TASKER_QS_PG_PORT:-54329}
+QS_HTTP_ADDR=${TASKER_QS_HTTP_ADDR:-127.0.0.1:8080}
+QS_GRPC_ADDR=${TASKER_QS_GRPC_ADDR:-127.0.0.1:9190}
+QS_ENV=development
+
+# Pinned versions (the book states them; the drift check changes one to prove tests notice).
+QS_TASKER_VERSION=0.1.8
+QS_PGMQ_CRATE_VERSION=0.33.7
+
+qs_ts() { date +%H:%M:%S; }
+step() { printf '\033[1m[%s] %s\033[0m\n' "$(qs_ts)" "$*" >&2; }
+info() { printf '    %s\n' "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Seconds since the epoch with milliseconds, for phase timings.
+now_ms() { date +%s%3N; }
