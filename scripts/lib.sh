@@ -21,6 +21,8 @@ export PATH="$QS_TOOLS/bin:$HOME/.cargo/bin:$PATH"
 # The stack's addresses. PostgreSQL uses a non-default port so it never collides with a
 # system cluster.
 QS_PG_PORT=${TASKER_QS_PG_PORT:-54329}
+# Loopback only, unless a container needs to publish it (docker-compose.yml).
+QS_PG_LISTEN=${TASKER_QS_PG_LISTEN:-127.0.0.1}
 QS_HTTP_ADDR=${TASKER_QS_HTTP_ADDR:-127.0.0.1:8080}
 QS_GRPC_ADDR=${TASKER_QS_GRPC_ADDR:-127.0.0.1:9190}
 QS_ENV=development
@@ -36,3 +38,24 @@ die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Seconds since the epoch with milliseconds, for phase timings.
 now_ms() { date +%s%3N; }
+
+# The book's pinned mdBook tools, installed once into the cache with `cargo install --locked`.
+QS_BOOK_TOOLS=("mdbook@0.5.4" "mdbook-mermaid@0.17.1" "mdbook-linkcheck2@0.13.0")
+
+ensure_book_tools() {
+  local spec name version have
+  for spec in "${QS_BOOK_TOOLS[@]}"; do
+    name=${spec%@*}
+    version=${spec#*@}
+    have=$("$QS_TOOLS/bin/$name" --version 2>/dev/null | awk '{print $NF}' | tr -d v)
+    if [ "$have" != "$version" ]; then
+      step "installing $name $version (cargo install --locked; once per cache)"
+      CARGO_TARGET_DIR=$QS_TOOLS_TARGET cargo install -q --locked "$name" --version "$version" --root "$QS_TOOLS" >&2
+    fi
+  done
+}
+
+# mdbook-mermaid writes its JS next to book.toml; it is regenerated, not committed.
+install_mermaid_assets() {
+  (cd "$QS_ROOT" && mdbook-mermaid install . >/dev/null 2>&1) || die "mdbook-mermaid install failed"
+}

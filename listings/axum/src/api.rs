@@ -1,0 +1,76 @@
+//! HTTP answers shared by the routes: JSON bodies, field errors, and how Tasker's failures
+//! map to status codes.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::tasker::TaskerError;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 422: the request body is not acceptable; one message per field.
+    Invalid(BTreeMap<String, String>),
+    NotFound(&'static str),
+    /// 409: Tasker already has a task with this identity.
+    Duplicate(String),
+    /// 503: Tasker could not be reached; nothing was stored.
+    TaskerDown(String),
+    /// 502: Tasker answered, but not with a task.
+    TaskerRejected(String),
+    Internal(String),
+}
+
+impl From<TaskerError> for ApiError {
+    fn from(e: TaskerError) -> Self {
+        match e {
+            TaskerError::Unreachable { .. } => ApiError::TaskerDown(e.to_string()),
+            TaskerError::Duplicate(_) => ApiError::Duplicate(e.to_string()),
+            TaskerError::Rejected { .. } => ApiError::TaskerRejected(e.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(format!("database: {e}"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            ApiError::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "error": "validation_failed", "fields": fields }),
+            ),
+            ApiError::NotFound(what) => (StatusCode::NOT_FOUND, json!({ "error": "not_found", "message": what })),
+            ApiError::Duplicate(m) => (StatusCode::CONFLICT, json!({ "error": "duplicate", "message": m })),
+            ApiError::TaskerDown(m) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({ "error": "tasker_unavailable", "message": m, "stored": false }),
+            ),
+            ApiError::TaskerRejected(m) => (StatusCode::BAD_GATEWAY, json!({ "error": "tasker_rejected", "message": m })),
+            ApiError::Internal(m) => (StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": "internal", "message": m })),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// Accepts any JSON body and turns a malformed one into a 422 with a `body` field error,
+/// instead of axum's plain-text rejection.
+pub fn json_body(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
+    match body {
+        Ok(Json(v)) if v.is_object() => Ok(v),
+        Ok(_) => Err(invalid("body", "must be a JSON object")),
+        Err(rejection) => Err(invalid("body", &rejection.body_text())),
+    }
+}
+
+pub fn invalid(field: &str, message: &str) -> ApiError {
+    ApiError::Invalid(BTreeMap::from([(field.to_string(), message.to_string())]))
+}

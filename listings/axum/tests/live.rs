@@ -1,0 +1,374 @@
+//! The Axum app against the live stack (`scripts/stack up`): real HTTP, a real worker, real
+//! Tasker. One app process serves every test here (one worker per namespace, as Tasker
+//! expects); a second instance without a worker points at a closed port to play "Tasker is
+//! down".
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum_quickstart::tasker::{TaskRequest, TaskerApi, WaitError};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+struct App {
+    url: String,
+    // Held so the app sees stdin close (and exits) when this test process ends.
+    _stdin: Mutex<ChildStdin>,
+    _child: Mutex<Child>,
+}
+
+fn orchestration_url() -> String {
+    std::env::var("ORCHESTRATION_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn spawn_app(extra_env: &[(&str, &str)]) -> App {
+    let ready = Instant::now();
+    let health = std::process::Command::new("curl")
+        .args(["-sf", "-o", "/dev/null", &format!("{}/health/ready", orchestration_url())])
+        .status()
+        .expect("curl");
+    assert!(health.success(), "the Tasker stack is not running: start it with `scripts/stack up`");
+
+    let port = free_port();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_axum-quickstart"));
+    cmd.env("PORT", port.to_string())
+        .env("APP_EXIT_ON_STDIN_EOF", "1")
+        .env("TASKER_TEMPLATE_PATH", concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("starting axum-quickstart");
+    let stdin = child.stdin.take().unwrap();
+    // Keep the app's stderr flowing into ours, so a failure shows the app's own words.
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("[app:{port}] {line}");
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let up = Command::new("curl").args(["-sf", "-o", "/dev/null", &format!("{url}/health")]).status().unwrap();
+        if up.success() {
+            break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("axum-quickstart exited ({status}) before answering /health");
+        }
+        assert!(Instant::now() < deadline, "axum-quickstart did not answer /health within 60 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("axum-quickstart up on {url} in {} ms", ready.elapsed().as_millis());
+    App { url, _stdin: Mutex::new(stdin), _child: Mutex::new(child) }
+}
+
+/// The app with its worker, shared by all tests.
+fn app() -> &'static str {
+    static APP: OnceLock<App> = OnceLock::new();
+    &APP.get_or_init(|| spawn_app(&[])).url
+}
+
+/// A second instance whose Tasker is a closed port, and which runs no worker.
+fn app_without_tasker() -> &'static str {
+    static APP: OnceLock<App> = OnceLock::new();
+    &APP.get_or_init(|| spawn_app(&[("ORCHESTRATION_URL", "http://127.0.0.1:9"), ("APP_WORKER", "off")])).url
+}
+
+fn tasker() -> TaskerApi {
+    TaskerApi::new(orchestration_url())
+}
+
+async fn db() -> sqlx::PgPool {
+    let url = std::env::var("APP_DATABASE_URL")
+        .unwrap_or_else(|_| "postgresql://tasker:tasker@127.0.0.1:54329/example_axum".into());
+    sqlx::PgPool::connect(&url).await.expect("connecting to example_axum")
+}
+
+async fn orders_for(email: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM orders WHERE customer_email = $1")
+        .bind(email)
+        .fetch_one(&db().await)
+        .await
+        .unwrap()
+}
+
+fn unique_email() -> String {
+    format!("buyer-{}@example.com", Uuid::new_v4().simple())
+}
+
+async fn post(url: String, body: Value) -> (u16, Value) {
+    let r = reqwest::Client::new().post(url).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(url: String) -> (u16, Value) {
+    let r = reqwest::get(url).await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn cart(email: &str) -> Value {
+    json!({
+        "customer_email": email,
+        "cart_items": [
+            { "sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": 24.99 },
+            { "sku": "GADGET-7", "name": "Gadget", "quantity": 1, "unit_price": 12.50 },
+            { "sku": "CABLE-3", "name": "Cable", "quantity": 3, "unit_price": 4.35 }
+        ]
+    })
+}
+
+/// The expected prices, worked out here in integer cents from the cart itself.
+fn expected_totals(cart: &Value) -> Value {
+    let items = cart["cart_items"].as_array().unwrap();
+    let lines: Vec<(i64, i64)> = items
+        .iter()
+        .map(|i| ((i["unit_price"].as_f64().unwrap() * 100.0).round() as i64, i["quantity"].as_i64().unwrap()))
+        .collect();
+    let subtotal: i64 = lines.iter().map(|(p, q)| p * q).sum();
+    let tax = (subtotal * 8 + 50) / 100;
+    let shipping = if subtotal >= 10_000 { 0 } else { 999 };
+    let money = |c: i64| c as f64 / 100.0;
+    json!({
+        "item_count": lines.iter().map(|(_, q)| q).sum::<i64>(),
+        "subtotal": money(subtotal),
+        "tax": money(tax),
+        "tax_rate": 0.08,
+        "shipping": money(shipping),
+        "total": money(subtotal + tax + shipping),
+        "line_totals": lines.iter().map(|(p, q)| money(p * q)).collect::<Vec<_>>(),
+    })
+}
+
+fn uuid_of(v: &Value) -> Uuid {
+    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a UUID: {v}"))
+}
+
+#[tokio::test]
+async fn an_order_runs_all_five_steps_and_prices_the_cart() {
+    let email = unique_email();
+    let body = cart(&email);
+    let (status, created) = post(format!("{}/orders", app()), body.clone()).await;
+    assert_eq!(status, 201, "{created}");
+    let task_uuid = uuid_of(&created["task_uuid"]);
+
+    let task = tasker().wait_for_task_completion(task_uuid, Duration::from_secs(20)).await.unwrap();
+    assert_eq!(task.status, "complete");
+    assert_eq!(task.completion_percentage, 100.0);
+    assert_eq!((task.total_steps, task.completed_steps), (5, 5));
+
+    let steps = tasker().get_task_steps(task_uuid).await.unwrap();
+    let mut names: Vec<_> = steps.iter().map(|s| s.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["create_order", "process_payment", "send_confirmation", "update_inventory", "validate_cart"]);
+    assert!(steps.iter().all(|s| s.current_state == "complete"), "{steps:?}");
+
+    let want = expected_totals(&body);
+    let validate = steps.iter().find(|s| s.name == "validate_cart").unwrap();
+    let result = validate.result().expect("validate_cart has a result");
+    for field in ["item_count", "subtotal", "tax", "tax_rate", "shipping", "total"] {
+        assert_eq!(result[field].as_f64(), want[field].as_f64(), "validate_cart.{field} in {result}");
+    }
+    let line_totals: Vec<f64> =
+        result["validated_items"].as_array().unwrap().iter().map(|i| i["line_total"].as_f64().unwrap()).collect();
+    assert_eq!(json!(line_totals), want["line_totals"]);
+    assert_eq!(created["total"].as_f64(), want["total"].as_f64(), "the API quotes the same total");
+
+    // Later steps used earlier results: the payment charged validate_cart's total.
+    let payment = steps.iter().find(|s| s.name == "process_payment").unwrap();
+    let payment = tasker().get_step(task_uuid, payment.step_uuid).await.unwrap();
+    assert_eq!(payment.result().unwrap()["amount_charged"].as_f64(), want["total"].as_f64());
+
+    let (_, record) = get(format!("{}/orders/{}", app(), created["id"].as_str().unwrap())).await;
+    assert_eq!(record["task_uuid"], created["task_uuid"]);
+    assert_eq!(record["status"], "submitted");
+}
+
+#[tokio::test]
+async fn the_analytics_extracts_run_at_the_same_time() {
+    let (status, created) =
+        post(format!("{}/analytics/jobs", app()), json!({ "source": "web", "date_from": "2026-11-01", "date_to": "2026-11-07" }))
+            .await;
+    assert_eq!(status, 201, "{created}");
+    let task_uuid = uuid_of(&created["task_uuid"]);
+    let task = tasker().wait_for_task_completion(task_uuid, Duration::from_secs(20)).await.unwrap();
+    assert_eq!((task.total_steps, task.completed_steps), (8, 8));
+
+    let steps: Vec<Value> = reqwest::get(format!("{}/v1/tasks/{task_uuid}/workflow_steps", orchestration_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let extracts: Vec<&Value> = steps.iter().filter(|s| s["name"].as_str().unwrap().starts_with("extract_")).collect();
+    assert_eq!(extracts.len(), 3);
+    for e in &extracts {
+        assert_eq!(e["total_parents"], 0, "{} should have no parents", e["name"]);
+        assert_eq!(e["results"]["result"]["record_count"], 7);
+    }
+    // Overlap: every extract started before any of them finished.
+    let time = |s: &Value, f: &str| chrono::DateTime::parse_from_rfc3339(s["results"]["result"][f].as_str().unwrap()).unwrap();
+    let last_start = extracts.iter().map(|s| time(s, "started_at")).max().unwrap();
+    let first_end = extracts.iter().map(|s| time(s, "finished_at")).min().unwrap();
+    assert!(last_start < first_end, "the extracts ran one after another: last start {last_start}, first finish {first_end}");
+
+    let insights = steps.iter().find(|s| s["name"] == "generate_insights").unwrap();
+    assert_eq!(insights["total_parents"], 1);
+    // The sales extract reports 20 + (day % 7) orders a day; the sum must survive
+    // transform → aggregate → insights unchanged.
+    let per_day: i64 = (0..7).map(|d| 20 + d % 7).sum();
+    assert_eq!(insights["results"]["result"]["metrics"]["total_orders"], per_day);
+}
+
+#[tokio::test]
+async fn an_async_order_gets_its_task_in_the_background() {
+    let email = unique_email();
+    let (status, queued) = post(format!("{}/orders/async", app()), cart(&email)).await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(queued["status"], "queued");
+    let id = queued["id"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let record = loop {
+        let (_, record) = get(format!("{}/orders/{id}", app())).await;
+        if record["status"] != "queued" {
+            break record;
+        }
+        assert!(Instant::now() < deadline, "still queued after 10 s: {record}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(record["status"], "submitted", "{record}");
+    let task = tasker().wait_for_task_completion(uuid_of(&record["task_uuid"]), Duration::from_secs(20)).await.unwrap();
+    assert_eq!(task.status, "complete");
+}
+
+#[tokio::test]
+async fn an_async_order_records_why_tasker_could_not_take_it() {
+    let email = unique_email();
+    let (status, queued) = post(format!("{}/orders/async", app_without_tasker()), cart(&email)).await;
+    assert_eq!(status, 202, "{queued}");
+    let id = queued["id"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let record = loop {
+        let (_, record) = get(format!("{}/orders/{id}", app_without_tasker())).await;
+        if record["status"] != "queued" {
+            break record;
+        }
+        assert!(Instant::now() < deadline, "still queued after 10 s: {record}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(record["status"], "failed", "{record}");
+    assert_eq!(record["task_uuid"], Value::Null);
+    let reason = record["failure_reason"].as_str().unwrap();
+    assert!(reason.contains("unreachable") && reason.contains("127.0.0.1:9"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_sync_order_without_tasker_is_a_503_and_stores_nothing() {
+    let email = unique_email();
+    let (status, body) = post(format!("{}/orders", app_without_tasker()), cart(&email)).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"], "tasker_unavailable");
+    assert_eq!(orders_for(&email).await, 0, "a failed order must leave no row behind");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_422_with_field_errors_and_stores_nothing() {
+    let email = unique_email();
+    let item = json!({ "sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": 5.0 });
+    let cases = [
+        (json!({ "cart_items": [item] }), "customer_email"),
+        (json!({ "customer_email": "not-an-email", "cart_items": [item], "tag": email }), "customer_email"),
+        (json!({ "customer_email": email, "cart_items": [] }), "cart_items"),
+        (json!({ "customer_email": email }), "cart_items"),
+        (json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 0, "unit_price": 5.0 }] }), "cart_items[0].quantity"),
+        (json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": -2, "unit_price": 5.0 }] }), "cart_items[0].quantity"),
+        (json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": 0 }] }), "cart_items[0].unit_price"),
+        (json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": -3.5 }] }), "cart_items[0].unit_price"),
+    ];
+    for path in ["/orders", "/orders/async"] {
+        for (body, field) in &cases {
+            let (status, answer) = post(format!("{}{path}", app()), body.clone()).await;
+            assert_eq!(status, 422, "{path} {body} → {answer}");
+            assert_eq!(answer["error"], "validation_failed");
+            assert!(answer["fields"][*field].is_string(), "{path} {body}: no error for `{field}` in {answer}");
+        }
+        let malformed = reqwest::Client::new()
+            .post(format!("{}{path}", app()))
+            .header("content-type", "application/json")
+            .body(format!("{{\"customer_email\": \"{email}\", \"cart_items\": [")) // cut off
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(malformed.status().as_u16(), 422);
+        let answer: Value = malformed.json().await.unwrap();
+        assert!(answer["fields"]["body"].is_string(), "{answer}");
+    }
+    let (status, answer) = post(format!("{}/analytics/jobs", app()), json!({ "source": "", "date_from": "2026-13-01", "date_to": "x" })).await;
+    assert_eq!(status, 422, "{answer}");
+    for field in ["source", "date_from", "date_to"] {
+        assert!(answer["fields"][field].is_string(), "no error for {field}: {answer}");
+    }
+    assert_eq!(orders_for(&email).await, 0, "rejected orders must not be stored");
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_twice_is_a_409_not_a_second_order() {
+    let email = unique_email();
+    let key = format!("order-{}", Uuid::new_v4());
+    let send = || {
+        reqwest::Client::new().post(format!("{}/orders", app())).header("Idempotency-Key", key.clone()).json(&cart(&email)).send()
+    };
+    let first = send().await.unwrap();
+    assert_eq!(first.status().as_u16(), 201);
+    let second = send().await.unwrap();
+    assert_eq!(second.status().as_u16(), 409);
+    let answer: Value = second.json().await.unwrap();
+    assert_eq!(answer["error"], "duplicate", "{answer}");
+    assert_eq!(orders_for(&email).await, 1, "the duplicate must not be stored");
+}
+
+#[tokio::test]
+async fn an_unknown_order_is_a_404() {
+    let (status, _) = get(format!("{}/orders/{}", app(), Uuid::new_v4())).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn waiting_stops_early_with_the_failing_steps_error() {
+    app(); // the worker must be running to fail the step
+    let request = TaskRequest {
+        name: "ecommerce_order_processing".into(),
+        namespace: "ecommerce_rs".into(),
+        version: "1.0.0".into(),
+        // Straight to Tasker, past the app's validation: validate_cart must refuse it.
+        context: json!({ "order_id": Uuid::new_v4(), "customer_email": unique_email(),
+                         "cart_items": [{ "sku": "BAD", "name": "Bad", "quantity": 0, "unit_price": 1.0 }] }),
+        initiator: "axum-quickstart tests".into(),
+        source_system: "tests".into(),
+        reason: "a step that fails for good".into(),
+        idempotency_key: None,
+    };
+    let task = tasker().create_task(&request).await.unwrap();
+    let started = Instant::now();
+    let err = tasker().wait_for_task_completion(task.task_uuid, Duration::from_secs(20)).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10), "it should not wait out the full time");
+    match err {
+        WaitError::Failed { status, failures, .. } => {
+            assert_eq!(status, "blocked_by_failures");
+            assert!(failures.contains("validate_cart") && failures.contains("bad quantity or price"), "{failures}");
+        }
+        other => panic!("expected a failed task, got {other}"),
+    }
+}
