@@ -63,7 +63,6 @@ pub async fn create(
         initiator: "axum-quickstart".into(),
         source_system: "web".into(),
         reason: "analytics job requested".into(),
-        idempotency_key: None,
     };
     let task = app.tasker.create_task(&request).await?;
     sqlx::query("UPDATE analytics_jobs SET task_uuid = $2 WHERE id = $1")

@@ -71,7 +71,7 @@ pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
     Ok(NewOrder { customer_email: email, items, total: order_total(lines).amount() })
 }
 
-pub fn order_task(order_id: Uuid, order: &NewOrder, idempotency_key: Option<String>) -> TaskRequest {
+pub fn order_task(order_id: Uuid, order: &NewOrder) -> TaskRequest {
     TaskRequest {
         name: "ecommerce_order_processing".into(),
         namespace: "ecommerce_rs".into(),
@@ -84,12 +84,29 @@ pub fn order_task(order_id: Uuid, order: &NewOrder, idempotency_key: Option<Stri
         initiator: "axum-quickstart".into(),
         source_system: "web".into(),
         reason: "order placed".into(),
-        idempotency_key,
     }
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string)
+// ANCHOR: order_id
+/// A retried request must not become a second order. With an `Idempotency-Key` header the
+/// order id is derived from the key, so a retry carries the same id into both the database
+/// (primary key) and the task context (Tasker's identity): either answers 409.
+fn order_id(headers: &HeaderMap) -> Uuid {
+    match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+        Some(key) => Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("urn:axum-quickstart:order:{key}").as_bytes()),
+        None => Uuid::now_v7(),
+    }
+}
+// ANCHOR_END: order_id
+
+/// A primary-key clash on insert means the same Idempotency-Key was used before.
+fn duplicate_or(e: sqlx::Error, id: Uuid) -> ApiError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            ApiError::Duplicate(format!("order {id} was already submitted with this Idempotency-Key"))
+        }
+        _ => e.into(),
+    }
 }
 
 // ANCHOR: create_order
@@ -102,7 +119,7 @@ pub async fn create(
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let order = validate_order(&json_body(body)?)?;
-    let id = Uuid::now_v7();
+    let id = order_id(&headers);
     let mut tx = app.db.begin().await?;
     sqlx::query("INSERT INTO orders (id, customer_email, items, total, status) VALUES ($1, $2, $3, $4::numeric, 'submitted')")
         .bind(id)
@@ -110,8 +127,9 @@ pub async fn create(
         .bind(json!(order.items))
         .bind(order.total.to_string())
         .execute(&mut *tx)
-        .await?;
-    let task = app.tasker.create_task(&order_task(id, &order, idempotency_key(&headers))).await?;
+        .await
+        .map_err(|e| duplicate_or(e, id))?;
+    let task = app.tasker.create_task(&order_task(id, &order)).await?;
     sqlx::query("UPDATE orders SET task_uuid = $2 WHERE id = $1")
         .bind(id)
         .bind(task.task_uuid)
@@ -134,15 +152,16 @@ pub async fn create_async(
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let order = validate_order(&json_body(body)?)?;
-    let id = Uuid::now_v7();
+    let id = order_id(&headers);
     sqlx::query("INSERT INTO orders (id, customer_email, items, total, status) VALUES ($1, $2, $3, $4::numeric, 'queued')")
         .bind(id)
         .bind(&order.customer_email)
         .bind(json!(order.items))
         .bind(order.total.to_string())
         .execute(&app.db)
-        .await?;
-    let request = order_task(id, &order, idempotency_key(&headers));
+        .await
+        .map_err(|e| duplicate_or(e, id))?;
+    let request = order_task(id, &order);
     tokio::spawn(async move {
         let (status, task_uuid, reason) = match app.tasker.create_task(&request).await {
             Ok(task) => ("submitted", Some(task.task_uuid), None),

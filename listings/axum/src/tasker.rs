@@ -25,7 +25,8 @@ pub enum TaskerError {
 }
 
 // ANCHOR: task_request
-/// The body of `POST /v1/tasks`. All fields but `idempotency_key` are required.
+/// The body of `POST /v1/tasks`; every field is required. Tasker identifies a task by
+/// name, namespace, version and `context`: the same four again are answered with 409.
 #[derive(Debug, Serialize)]
 pub struct TaskRequest {
     pub name: String,
@@ -35,9 +36,6 @@ pub struct TaskRequest {
     pub initiator: String,
     pub source_system: String,
     pub reason: String,
-    /// Same key twice → 409 instead of a second task.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub idempotency_key: Option<String>,
 }
 // ANCHOR_END: task_request
 

@@ -34,6 +34,10 @@ fn spawn_app(extra_env: &[(&str, &str)]) -> App {
         .status()
         .expect("curl");
     assert!(health.success(), "the Tasker stack is not running: start it with `scripts/stack up`");
+    assert!(
+        std::env::var_os("TASKER_CONFIG_PATH").is_some(),
+        "TASKER_CONFIG_PATH is not set: run the tests through `scripts/test`, or after `eval \"$(scripts/stack env)\"`"
+    );
 
     let port = free_port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_axum-quickstart"));
@@ -340,6 +344,27 @@ async fn the_same_idempotency_key_twice_is_a_409_not_a_second_order() {
 }
 
 #[tokio::test]
+async fn tasker_answers_the_same_task_twice_with_a_409_that_the_app_maps_to_409() {
+    let request = || TaskRequest {
+        name: "analytics_pipeline".into(),
+        namespace: "analytics_rs".into(),
+        version: "1.0.0".into(),
+        context: json!({ "job_id": Uuid::new_v4().to_string(), "date_from": "2026-11-01", "date_to": "2026-11-01" }),
+        initiator: "tests".into(),
+        source_system: "tests".into(),
+        reason: "identity check".into(),
+    };
+    let first = request();
+    let mut second = request();
+    second.context = first.context.clone();
+    tasker().create_task(&first).await.unwrap();
+    let err = tasker().create_task(&second).await.unwrap_err();
+    assert!(matches!(err, axum_quickstart::tasker::TaskerError::Duplicate(_)), "{err}");
+    let response = axum::response::IntoResponse::into_response(axum_quickstart::api::ApiError::from(err));
+    assert_eq!(response.status().as_u16(), 409);
+}
+
+#[tokio::test]
 async fn an_unknown_order_is_a_404() {
     let (status, _) = get(format!("{}/orders/{}", app(), Uuid::new_v4())).await;
     assert_eq!(status, 404);
@@ -358,7 +383,6 @@ async fn waiting_stops_early_with_the_failing_steps_error() {
         initiator: "axum-quickstart tests".into(),
         source_system: "tests".into(),
         reason: "a step that fails for good".into(),
-        idempotency_key: None,
     };
     let task = tasker().create_task(&request).await.unwrap();
     let started = Instant::now();
