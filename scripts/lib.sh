@@ -16,7 +16,12 @@ QS_STATE=${TASKER_QS_STATE:-$QS_ROOT/.state}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$QS_CACHE/target}
 QS_TOOLS_TARGET=$QS_CACHE/target-tools
 QS_TOOLS=$QS_CACHE/tools
-export PATH="$QS_TOOLS/bin:$HOME/.cargo/bin:$PATH"
+# Prepend only what is missing: some build scripts track PATH, so a PATH that changes between
+# `scripts/stack up`, the tests and a chapter's `cargo run` would recompile Tasker's crates.
+path_prepend() { case ":$PATH:" in *":$1:"*) ;; *) PATH="$1:$PATH" ;; esac; }
+path_prepend "$HOME/.cargo/bin"
+path_prepend "$QS_TOOLS/bin"
+export PATH
 
 # The stack's addresses. PostgreSQL uses a non-default port so it never collides with a
 # system cluster.
@@ -47,7 +52,10 @@ ensure_book_tools() {
   for spec in "${QS_BOOK_TOOLS[@]}"; do
     name=${spec%@*}
     version=${spec#*@}
-    have=$("$QS_TOOLS/bin/$name" --version 2>/dev/null | awk '{print $NF}' | tr -d v)
+    have=
+    if [ -x "$QS_TOOLS/bin/$name" ]; then
+      have=$("$QS_TOOLS/bin/$name" --version | awk '{print $NF}' | tr -d v)
+    fi
     if [ "$have" != "$version" ]; then
       step "installing $name $version (cargo install --locked; once per cache)"
       CARGO_TARGET_DIR=$QS_TOOLS_TARGET cargo install -q --locked "$name" --version "$version" --root "$QS_TOOLS" >&2
