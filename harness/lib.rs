@@ -71,6 +71,26 @@ pub fn require_stack() {
     }
 }
 
+/// Removes what `cargo test` adds to a test's environment (CARGO_PKG_*, OUT_DIR,
+/// LD_LIBRARY_PATH, RUSTUP_TOOLCHAIN, …), so commands run from a test see the environment
+/// of the shell that started the suite, as a reader's would. It matters beyond fidelity:
+/// tasker-shared records OUT_DIR as an environment dependency, so a nested `cargo build`
+/// that inherits the test's OUT_DIR recompiles Tasker (minutes) and flips the shared cache.
+pub fn reader_env(cmd: &mut Command) -> &mut Command {
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        let injected = (k.starts_with("CARGO_") && k != "CARGO_TARGET_DIR")
+            || matches!(
+                k.as_ref(),
+                "CARGO" | "OUT_DIR" | "LD_LIBRARY_PATH" | "RUSTUP_TOOLCHAIN" | "RUSTUP_TOOLCHAIN_SOURCE" | "RUST_RECURSION_COUNT"
+            );
+        if injected {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd
+}
+
 /// Compiled Rust snippets get a test that calls their `main`.
 pub fn rust_snippet(file: &str, line: usize, main: fn()) {
     let _guard = ONE_CHAPTER_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -92,7 +112,7 @@ impl Session {
         let dir = state_dir().join("harness").join(chapter.file.replace('/', "_"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("creating the session dir");
-        let mut child = Command::new("bash")
+        let mut child = reader_env(&mut Command::new("bash"))
             .args(["--noprofile", "--norc"])
             .current_dir(repo_root())
             .env("QS_SESSION_DIR", &dir)

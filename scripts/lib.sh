@@ -67,3 +67,15 @@ ensure_book_tools() {
 install_mermaid_assets() {
   (cd "$QS_ROOT" && mdbook-mermaid install . >/dev/null 2>&1) || die "mdbook-mermaid install failed"
 }
+
+# A venv per Python listing under the state folder, (re)installed when its lock file changes.
+ensure_python_venv() {
+  local name=$1 venv=$QS_STATE/venv-$1 lock=$QS_ROOT/listings/$1/requirements.lock stamp
+  stamp=$(sha256sum "$lock" | cut -c1-16)
+  if [ "$(cat "$venv/.lock-stamp" 2>/dev/null)" != "$stamp" ]; then
+    step "python venv for listings/$name (pip install -r requirements.lock)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$lock"
+    echo "$stamp" >"$venv/.lock-stamp"
+  fi
+}

@@ -8,7 +8,10 @@ use std::time::Duration;
 use tasker_quickstarts::{http, orchestration_url, repo_root, require_stack, state_dir};
 
 fn stack(args: &[&str]) -> String {
-    let out = Command::new(repo_root().join("scripts/stack")).args(args).output().expect("running scripts/stack");
+    let out = tasker_quickstarts::reader_env(&mut Command::new(repo_root().join("scripts/stack")))
+        .args(args)
+        .output()
+        .expect("running scripts/stack");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "scripts/stack {args:?} failed:\n{text}");
     text
@@ -86,7 +89,7 @@ fn the_stack_serves_migrates_idempotently_and_stops_cleanly() {
         assert_eq!(pid_file_alive("tasker-server.pid"), None, "cycle {cycle}: tasker-server still running");
         assert!(!port_in_use("127.0.0.1:8080"), "cycle {cycle}: port 8080 still taken after down");
         assert!(!port_in_use("127.0.0.1:54329"), "cycle {cycle}: PostgreSQL still listening after down");
-        let status = Command::new(repo_root().join("scripts/stack")).arg("status").output().unwrap();
+        let status = tasker_quickstarts::reader_env(&mut Command::new(repo_root().join("scripts/stack"))).arg("status").output().unwrap();
         assert!(!status.status.success(), "status must fail when the stack is down");
 
         let again = stack(&["down"]);

@@ -6,6 +6,10 @@ pub mod api;
 pub mod handlers;
 pub mod money;
 pub mod orders;
+/// What `tasker-ctl generate handler --language rust` writes for the e-commerce template,
+/// unchanged (tests/scaffold.rs regenerates and compares). Compiled, never called.
+#[allow(dead_code, unused_variables)]
+mod scaffold;
 pub mod tasker;
 pub mod worker;
 

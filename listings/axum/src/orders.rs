@@ -109,6 +109,20 @@ fn duplicate_or(e: sqlx::Error, id: Uuid) -> ApiError {
     }
 }
 
+/// Stores a validated order; a primary-key clash is a reused Idempotency-Key (409).
+async fn insert_order<'e>(db: impl sqlx::PgExecutor<'e>, id: Uuid, order: &NewOrder, status: &str) -> Result<(), ApiError> {
+    sqlx::query("INSERT INTO orders (id, customer_email, items, total, status) VALUES ($1, $2, $3, $4::numeric, $5)")
+        .bind(id)
+        .bind(&order.customer_email)
+        .bind(json!(order.items))
+        .bind(order.total.to_string())
+        .bind(status)
+        .execute(db)
+        .await
+        .map_err(|e| duplicate_or(e, id))?;
+    Ok(())
+}
+
 // ANCHOR: create_order
 /// Stores the order and creates its task in one go: the row is inserted inside a
 /// transaction that commits only once Tasker has accepted the task, so a failure leaves
@@ -121,14 +135,7 @@ pub async fn create(
     let order = validate_order(&json_body(body)?)?;
     let id = order_id(&headers);
     let mut tx = app.db.begin().await?;
-    sqlx::query("INSERT INTO orders (id, customer_email, items, total, status) VALUES ($1, $2, $3, $4::numeric, 'submitted')")
-        .bind(id)
-        .bind(&order.customer_email)
-        .bind(json!(order.items))
-        .bind(order.total.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| duplicate_or(e, id))?;
+    insert_order(&mut *tx, id, &order, "submitted").await?;
     let task = app.tasker.create_task(&order_task(id, &order)).await?;
     sqlx::query("UPDATE orders SET task_uuid = $2 WHERE id = $1")
         .bind(id)
@@ -153,14 +160,7 @@ pub async fn create_async(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let order = validate_order(&json_body(body)?)?;
     let id = order_id(&headers);
-    sqlx::query("INSERT INTO orders (id, customer_email, items, total, status) VALUES ($1, $2, $3, $4::numeric, 'queued')")
-        .bind(id)
-        .bind(&order.customer_email)
-        .bind(json!(order.items))
-        .bind(order.total.to_string())
-        .execute(&app.db)
-        .await
-        .map_err(|e| duplicate_or(e, id))?;
+    insert_order(&app.db, id, &order, "queued").await?;
     let request = order_task(id, &order);
     tokio::spawn(async move {
         let (status, task_uuid, reason) = match app.tasker.create_task(&request).await {

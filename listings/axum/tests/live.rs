@@ -236,22 +236,26 @@ async fn the_analytics_extracts_run_at_the_same_time() {
     assert_eq!(insights["results"]["result"]["metrics"]["total_orders"], per_day);
 }
 
+/// The order once its background job has run (status no longer `queued`).
+async fn settled_order(app: &str, id: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, record) = get(format!("{app}/orders/{id}")).await;
+        if record["status"] != "queued" {
+            return record;
+        }
+        assert!(Instant::now() < deadline, "still queued after 10 s: {record}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn an_async_order_gets_its_task_in_the_background() {
     let email = unique_email();
     let (status, queued) = post(format!("{}/orders/async", app()), cart(&email)).await;
     assert_eq!(status, 202, "{queued}");
     assert_eq!(queued["status"], "queued");
-    let id = queued["id"].as_str().unwrap().to_string();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let record = loop {
-        let (_, record) = get(format!("{}/orders/{id}", app())).await;
-        if record["status"] != "queued" {
-            break record;
-        }
-        assert!(Instant::now() < deadline, "still queued after 10 s: {record}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let record = settled_order(app(), queued["id"].as_str().unwrap()).await;
     assert_eq!(record["status"], "submitted", "{record}");
     let task = tasker().wait_for_task_completion(uuid_of(&record["task_uuid"]), Duration::from_secs(20)).await.unwrap();
     assert_eq!(task.status, "complete");
@@ -262,16 +266,7 @@ async fn an_async_order_records_why_tasker_could_not_take_it() {
     let email = unique_email();
     let (status, queued) = post(format!("{}/orders/async", app_without_tasker()), cart(&email)).await;
     assert_eq!(status, 202, "{queued}");
-    let id = queued["id"].as_str().unwrap().to_string();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let record = loop {
-        let (_, record) = get(format!("{}/orders/{id}", app_without_tasker())).await;
-        if record["status"] != "queued" {
-            break record;
-        }
-        assert!(Instant::now() < deadline, "still queued after 10 s: {record}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let record = settled_order(app_without_tasker(), queued["id"].as_str().unwrap()).await;
     assert_eq!(record["status"], "failed", "{record}");
     assert_eq!(record["task_uuid"], Value::Null);
     let reason = record["failure_reason"].as_str().unwrap();

@@ -1,0 +1,1 @@
+"""Step handlers for the two workflows; the templates name them by class path."""

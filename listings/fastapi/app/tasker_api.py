@@ -1,0 +1,109 @@
+"""Talking to the orchestration server's REST API (/v1) with httpx: create a task, read it
+back, and wait for it to finish."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+
+# Task states after which waiting longer cannot lead to `complete`.
+STOPPED = {"error", "cancelled", "resolved_manually", "blocked_by_failures"}
+
+
+class TaskerError(Exception):
+    """Base class; `status` is the HTTP status to answer the app's own client with."""
+
+    status = 502
+
+
+class TaskerUnreachable(TaskerError):
+    status = 503
+
+
+class TaskerDuplicate(TaskerError):
+    status = 409
+
+
+class WaitError(Exception):
+    def __init__(self, message: str, status: str, detail: str):
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
+class TaskerApi:
+    def __init__(self, base_url: str, client: httpx.AsyncClient | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0))
+
+    async def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        url = f"{self.base_url}{path}"
+        try:
+            return await self.client.request(method, url, **kw)
+        except httpx.TransportError as e:
+            raise TaskerUnreachable(f"Tasker is unreachable at {url}: {e!r}") from e
+
+    # ANCHOR: create_task
+    async def create_task(self, name: str, namespace: str, context: dict, reason: str) -> dict:
+        """POST /v1/tasks. Tasker answers 409 when name, namespace, version and context repeat."""
+        body = {
+            "name": name,
+            "namespace": namespace,
+            "version": "1.0.0",
+            "context": context,
+            "initiator": "fastapi-quickstart",
+            "source_system": "web",
+            "reason": reason,
+        }
+        response = await self._request("POST", "/v1/tasks", json=body)
+        if response.status_code in (200, 201):
+            return response.json()
+        if response.status_code == 409:
+            raise TaskerDuplicate(f"Tasker already has this task (409): {response.text}")
+        raise TaskerError(f"Tasker answered {response.status_code}: {response.text}")
+    # ANCHOR_END: create_task
+
+    async def _get(self, path: str) -> Any:
+        response = await self._request("GET", path)
+        if response.status_code != 200:
+            raise TaskerError(f"Tasker answered {response.status_code}: {response.text}")
+        return response.json()
+
+    async def get_task(self, task_uuid: str) -> dict:
+        return await self._get(f"/v1/tasks/{task_uuid}")
+
+    async def get_task_steps(self, task_uuid: str) -> list[dict]:
+        return await self._get(f"/v1/tasks/{task_uuid}/workflow_steps")
+
+    async def get_step(self, task_uuid: str, step_uuid: str) -> dict:
+        return await self._get(f"/v1/tasks/{task_uuid}/workflow_steps/{step_uuid}")
+
+    # ANCHOR: wait_for_task_completion
+    async def wait_for_task_completion(self, task_uuid: str, max_wait: float = 30.0) -> dict:
+        """Polls until the task is `complete`, has stopped for good, or max_wait seconds pass.
+        Starts at 10 ms between polls and backs off to 50 ms."""
+        started = time.monotonic()
+        interval = 0.01
+        while True:
+            task = await self.get_task(task_uuid)
+            if task["status"] == "complete":
+                return task
+            if task["status"] in STOPPED:
+                steps = await self.get_task_steps(task_uuid)
+                failed = [
+                    f"{s['name']} ({s['current_state']}): {(s.get('results') or {}).get('error')}"
+                    for s in steps
+                    if s["current_state"] in ("error", "failed")
+                ]
+                detail = ", ".join(failed) or "none"
+                raise WaitError(f"task {task_uuid} ended as {task['status']}; failed steps: {detail}", task["status"], detail)
+            if time.monotonic() - started >= max_wait:
+                steps = await self.get_task_steps(task_uuid)
+                pending = ", ".join(f"{s['name']} ({s['current_state']})" for s in steps if s["current_state"] != "complete")
+                raise WaitError(f"task {task_uuid} not complete after {max_wait}s: last status {task['status']}, unfinished: {pending}", task["status"], pending)
+            await asyncio.sleep(interval)
+            interval = min(interval * 2, 0.05)
+    # ANCHOR_END: wait_for_task_completion

@@ -1,0 +1,305 @@
+"""The FastAPI app against the live stack (scripts/stack up): real HTTP, a real tasker-py
+worker, real Tasker. One app process serves every test (one worker per namespace); a second
+instance without a worker points at a closed port to play "Tasker is down"."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from app.tasker_api import TaskerApi, TaskerDuplicate, WaitError
+
+HERE = Path(__file__).resolve().parent.parent
+ORCHESTRATION_URL = os.environ.get("ORCHESTRATION_URL", "http://127.0.0.1:8080")
+APP_DB = os.environ.get("APP_DATABASE_URL", "postgresql://tasker:tasker@127.0.0.1:54329/example_fastapi").replace(
+    "postgresql+asyncpg://", "postgresql://"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    try:
+        httpx.get(f"{ORCHESTRATION_URL}/health/ready", timeout=2).raise_for_status()
+    except httpx.HTTPError as e:
+        pytest.fail(f"the Tasker stack is not running ({e}): start it with `scripts/stack up`")
+    if "TASKER_CONFIG_PATH" not in os.environ:
+        pytest.fail('TASKER_CONFIG_PATH is not set: run through scripts/test, or after eval "$(scripts/stack env)"')
+    port = _free_port()
+    env = {**os.environ, "TASKER_TEMPLATE_PATH": str(HERE / "templates"), "RUST_LOG": "warn", **extra_env}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"],
+        cwd=HERE, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the FastAPI app exited with {proc.returncode} before answering /health")
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    proc.terminate()
+    pytest.fail("the FastAPI app did not answer /health within 60 s")
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    proc, url = _start({})
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_without_tasker():
+    proc, url = _start({"ORCHESTRATION_URL": "http://127.0.0.1:9", "APP_WORKER": "off"})
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def wait(task_uuid: str, max_wait: float = 20.0) -> dict:
+    async def run():
+        api = TaskerApi(ORCHESTRATION_URL)
+        try:
+            return await api.wait_for_task_completion(task_uuid, max_wait)
+        finally:
+            await api.client.aclose()
+
+    return asyncio.run(run())
+
+
+def steps(task_uuid: str) -> list[dict]:
+    return httpx.get(f"{ORCHESTRATION_URL}/v1/tasks/{task_uuid}/workflow_steps", timeout=5).json()
+
+
+def orders_for(email: str) -> int:
+    async def run():
+        conn = await asyncpg.connect(APP_DB)
+        try:
+            return await conn.fetchval("SELECT count(*) FROM orders WHERE customer_email = $1", email)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def unique_email() -> str:
+    return f"buyer-{uuid.uuid4().hex}@example.com"
+
+
+def cart(email: str) -> dict:
+    return {
+        "customer_email": email,
+        "cart_items": [
+            {"sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": 24.99},
+            {"sku": "GADGET-7", "name": "Gadget", "quantity": 1, "unit_price": 12.50},
+            {"sku": "CABLE-3", "name": "Cable", "quantity": 3, "unit_price": 4.35},
+        ],
+    }
+
+
+def expected_totals(body: dict) -> dict:
+    """Worked out here in integer cents from the cart itself."""
+    lines = [(round(i["unit_price"] * 100), i["quantity"]) for i in body["cart_items"]]
+    subtotal = sum(p * q for p, q in lines)
+    tax = int((Decimal(subtotal) * Decimal("0.08")).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    shipping = 0 if subtotal >= 10_000 else 999
+    return {
+        "item_count": sum(q for _, q in lines),
+        "subtotal": subtotal / 100, "tax": tax / 100, "tax_rate": 0.08, "shipping": shipping / 100,
+        "total": (subtotal + tax + shipping) / 100,
+        "line_totals": [p * q / 100 for p, q in lines],
+    }
+
+
+def test_an_order_runs_all_five_steps_and_prices_the_cart(app_url):
+    body = cart(unique_email())
+    r = httpx.post(f"{app_url}/orders", json=body)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    task = wait(created["task_uuid"])
+    assert task["status"] == "complete"
+    assert task["completion_percentage"] == 100
+    assert (task["total_steps"], task["completed_steps"]) == (5, 5)
+    all_steps = steps(created["task_uuid"])
+    assert sorted(s["name"] for s in all_steps) == [
+        "create_order", "process_payment", "send_confirmation", "update_inventory", "validate_cart"]
+    assert all(s["current_state"] == "complete" for s in all_steps)
+    want = expected_totals(body)
+    result = next(s for s in all_steps if s["name"] == "validate_cart")["results"]["result"]
+    for field in ("item_count", "subtotal", "tax", "tax_rate", "shipping", "total"):
+        assert result[field] == want[field], (field, result)
+    assert [i["line_total"] for i in result["validated_items"]] == want["line_totals"]
+    assert created["total"] == want["total"]
+    payment = next(s for s in all_steps if s["name"] == "process_payment")
+    assert payment["results"]["result"]["amount_charged"] == want["total"]
+    record = httpx.get(f"{app_url}/orders/{created['id']}").json()
+    assert record["task_uuid"] == created["task_uuid"] and record["status"] == "submitted"
+
+
+def test_the_analytics_extracts_run_at_the_same_time(app_url):
+    r = httpx.post(f"{app_url}/analytics/jobs", json={"source": "web", "date_from": "2026-11-01", "date_to": "2026-11-07"})
+    assert r.status_code == 201, r.text
+    task_uuid = r.json()["task_uuid"]
+    task = wait(task_uuid)
+    assert (task["total_steps"], task["completed_steps"]) == (8, 8)
+    all_steps = steps(task_uuid)
+    extracts = [s for s in all_steps if s["name"].startswith("extract_")]
+    assert len(extracts) == 3
+    for e in extracts:
+        assert e["total_parents"] == 0
+        assert e["results"]["result"]["record_count"] == 7
+    started = [datetime.fromisoformat(e["results"]["result"]["started_at"]) for e in extracts]
+    finished = [datetime.fromisoformat(e["results"]["result"]["finished_at"]) for e in extracts]
+    assert max(started) < min(finished), f"the extracts ran one after another: {started} / {finished}"
+    insights = next(s for s in all_steps if s["name"] == "generate_insights")
+    assert insights["results"]["result"]["metrics"]["total_orders"] == sum(20 + d % 7 for d in range(7))
+
+
+def _poll_record(url: str, oid: str) -> dict:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        record = httpx.get(f"{url}/orders/{oid}").json()
+        if record["status"] != "queued":
+            return record
+        time.sleep(0.02)
+    pytest.fail(f"order {oid} still queued after 10 s")
+
+
+def test_an_async_order_gets_its_task_in_the_background(app_url):
+    r = httpx.post(f"{app_url}/orders/async", json=cart(unique_email()))
+    assert r.status_code == 202, r.text
+    assert r.json()["status"] == "queued"
+    record = _poll_record(app_url, r.json()["id"])
+    assert record["status"] == "submitted", record
+    assert wait(record["task_uuid"])["status"] == "complete"
+
+
+def test_an_async_order_records_why_tasker_could_not_take_it(app_without_tasker):
+    r = httpx.post(f"{app_without_tasker}/orders/async", json=cart(unique_email()))
+    assert r.status_code == 202, r.text
+    record = _poll_record(app_without_tasker, r.json()["id"])
+    assert record["status"] == "failed" and record["task_uuid"] is None, record
+    assert "unreachable" in record["failure_reason"] and "127.0.0.1:9" in record["failure_reason"]
+
+
+def test_a_sync_order_without_tasker_is_a_503_and_stores_nothing(app_without_tasker):
+    email = unique_email()
+    r = httpx.post(f"{app_without_tasker}/orders", json=cart(email))
+    assert r.status_code == 503, r.text
+    assert r.json()["error"] == "tasker_unavailable"
+    assert orders_for(email) == 0
+
+
+ITEM = {"sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": 5.0}
+
+
+@pytest.mark.parametrize("path", ["/orders", "/orders/async"])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"cart_items": [ITEM]}, "customer_email"),
+        ({"customer_email": "not-an-email", "cart_items": [ITEM]}, "customer_email"),
+        ({"customer_email": "{email}", "cart_items": []}, "cart_items"),
+        ({"customer_email": "{email}"}, "cart_items"),
+        ({"customer_email": "{email}", "cart_items": [{"sku": "A", "quantity": 0, "unit_price": 5.0}]}, "cart_items[0].quantity"),
+        ({"customer_email": "{email}", "cart_items": [{"sku": "A", "quantity": -2, "unit_price": 5.0}]}, "cart_items[0].quantity"),
+        ({"customer_email": "{email}", "cart_items": [{"sku": "A", "quantity": 1, "unit_price": 0}]}, "cart_items[0].unit_price"),
+        ({"customer_email": "{email}", "cart_items": [{"sku": "A", "quantity": 1, "unit_price": -3.5}]}, "cart_items[0].unit_price"),
+    ],
+)
+def test_bad_input_is_a_422_with_field_errors_and_stores_nothing(app_url, path, body, field):
+    email = unique_email()
+    if body.get("customer_email") == "{email}":
+        body = {**body, "customer_email": email}
+    r = httpx.post(f"{app_url}{path}", json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "validation_failed"
+    assert field in r.json()["fields"], r.json()
+    assert orders_for(email) == 0
+
+
+@pytest.mark.parametrize("path", ["/orders", "/orders/async"])
+def test_a_malformed_body_is_a_422(app_url, path):
+    r = httpx.post(f"{app_url}{path}", content=b'{"customer_email": "x@example.com", "cart_items": [',
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert "body" in r.json()["fields"]
+
+
+def test_bad_analytics_input_names_every_field(app_url):
+    r = httpx.post(f"{app_url}/analytics/jobs", json={"source": "", "date_from": "2026-13-01", "date_to": "x"})
+    assert r.status_code == 422
+    assert {"source", "date_from", "date_to"} <= set(r.json()["fields"])
+
+
+def test_the_same_idempotency_key_twice_is_a_409_not_a_second_order(app_url):
+    email = unique_email()
+    headers = {"Idempotency-Key": f"order-{uuid.uuid4()}"}
+    assert httpx.post(f"{app_url}/orders", json=cart(email), headers=headers).status_code == 201
+    second = httpx.post(f"{app_url}/orders", json=cart(email), headers=headers)
+    assert second.status_code == 409, second.text
+    assert second.json()["error"] == "duplicate"
+    assert orders_for(email) == 1
+
+
+def test_tasker_answers_the_same_task_twice_with_a_409():
+    context = {"job_id": str(uuid.uuid4()), "date_from": "2026-11-01", "date_to": "2026-11-01"}
+
+    async def run():
+        api = TaskerApi(ORCHESTRATION_URL)
+        try:
+            await api.create_task("analytics_pipeline", "analytics_py", context, "identity check")
+            with pytest.raises(TaskerDuplicate) as err:
+                await api.create_task("analytics_pipeline", "analytics_py", context, "identity check")
+            assert err.value.status == 409
+        finally:
+            await api.client.aclose()
+
+    asyncio.run(run())
+
+
+def test_an_unknown_order_is_a_404(app_url):
+    assert httpx.get(f"{app_url}/orders/{uuid.uuid4()}").status_code == 404
+
+
+def test_waiting_stops_early_with_the_failing_steps_error(app_url):
+    context = {"order_id": str(uuid.uuid4()), "customer_email": unique_email(),
+               "cart_items": [{"sku": "BAD", "name": "Bad", "quantity": 0, "unit_price": 1.0}]}
+
+    async def run():
+        api = TaskerApi(ORCHESTRATION_URL)
+        try:
+            task = await api.create_task("ecommerce_order_processing", "ecommerce_py", context, "fails for good")
+            started = time.monotonic()
+            with pytest.raises(WaitError) as err:
+                await api.wait_for_task_completion(task["task_uuid"], 20)
+            assert time.monotonic() - started < 10
+            return err.value
+        finally:
+            await api.client.aclose()
+
+    err = asyncio.run(run())
+    assert err.status == "blocked_by_failures"
+    assert "validate_cart" in err.detail and "bad quantity or price" in err.detail, err.detail
