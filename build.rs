@@ -444,11 +444,16 @@ fn generate_tests(chapters: &[Chapter], out_dir: &Path) -> String {
                 let path = snippets.join(format!("{name}.rs"));
                 let body = format!("// {file}:{}\n{}", b.line, b.shown);
                 std::fs::write(&path, body).expect("writing a Rust snippet");
-                let _ = writeln!(code, "#[allow(dead_code)]\nmod {name} {{ include!({:?}); }}", path.display().to_string());
+                // The snippet's own `main` stays private; a runner beside it in the module calls it.
+                let _ = writeln!(
+                    code,
+                    "#[allow(dead_code)]\nmod {name} {{\n    include!({:?});\n    pub fn run_snippet() {{ main() }}\n}}",
+                    path.display().to_string()
+                );
                 if has("run") {
                     let _ = writeln!(
                         code,
-                        "#[test]\nfn rust_{name}() {{ tasker_quickstarts::rust_snippet({:?}, {}, {name}::main); }}\n",
+                        "#[test]\nfn rust_{name}() {{ tasker_quickstarts::rust_snippet({:?}, {}, {name}::run_snippet); }}\n",
                         file, b.line
                     );
                 }
