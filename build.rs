@@ -19,7 +19,7 @@ use mdbook_driver::MDBook;
 use mdbook_driver::book::BookItem;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// One fenced code block: where it is in the source file, what it says there (raw, before
 /// includes), and what readers see (expanded).
@@ -364,7 +364,6 @@ fn heading_ids(md: &str) -> BTreeSet<String> {
             _ => {}
         }
     }
-    let _ = HeadingLevel::H1;
     ids
 }
 

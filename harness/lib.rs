@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 pub mod http;
@@ -134,6 +134,21 @@ impl Session {
         Session { child, stdin, lines, dir, background: Vec::new() }
     }
 
+    /// Sends one command line to the session's bash, followed by an echo of `marker`, and
+    /// waits for that marker on bash's stdout: Timeout if it takes longer than `limit`,
+    /// Disconnected if bash exited (errexit after a failing command).
+    fn send_and_wait(&mut self, command: &str, marker: &str, limit: Duration) -> Result<(), RecvTimeoutError> {
+        writeln!(self.stdin, "{command}; echo {marker}").unwrap();
+        self.stdin.flush().unwrap();
+        let deadline = Instant::now() + limit;
+        loop {
+            match self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now()))? {
+                l if l == marker => return Ok(()),
+                _ => continue,
+            }
+        }
+    }
+
     /// Runs one block in the session; returns its combined stdout+stderr.
     fn run(&mut self, chapter: &Chapter, block: &Block) -> String {
         let script = self.dir.join(format!("block-{}.sh", block.line));
@@ -142,37 +157,29 @@ impl Session {
         // errexit + pipefail inside the group: the first failing command ends the session,
         // and the test reports which one. Output goes to a file; bash's own stdout carries
         // only our end marker.
-        let marker = format!("__QS_DONE_{}__", block.line);
-        writeln!(
-            self.stdin,
-            "set -eo pipefail; {{ source {:?}; }} >{:?} 2>&1 </dev/null; set +e +o pipefail; echo {marker}",
-            script, out
-        )
-        .unwrap();
-        self.stdin.flush().unwrap();
         let limit = Duration::from_secs(300);
-        let deadline = Instant::now() + limit;
-        loop {
-            match self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(l) if l == marker => break,
-                Ok(_) => continue,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    let output = std::fs::read_to_string(&out).unwrap_or_default();
-                    self.stop();
-                    panic!(
-                        "{}:{}: still running after {}s\n--- command\n{}\n--- output so far\n{}",
-                        chapter.file, block.line, limit.as_secs(), block.code.trim_end(), output
-                    );
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                    let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
-                    let output = std::fs::read_to_string(&out).unwrap_or_default();
-                    self.stop();
-                    panic!(
-                        "{}:{}: the command failed ({status})\n--- command\n{}\n--- output\n{}",
-                        chapter.file, block.line, block.code.trim_end(), output
-                    );
-                }
+        let command = format!(
+            "set -eo pipefail; {{ source {:?}; }} >{:?} 2>&1 </dev/null; set +e +o pipefail",
+            script, out
+        );
+        match self.send_and_wait(&command, &format!("__QS_DONE_{}__", block.line), limit) {
+            Ok(()) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                let output = std::fs::read_to_string(&out).unwrap_or_default();
+                self.stop();
+                panic!(
+                    "{}:{}: still running after {}s\n--- command\n{}\n--- output so far\n{}",
+                    chapter.file, block.line, limit.as_secs(), block.code.trim_end(), output
+                );
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
+                let output = std::fs::read_to_string(&out).unwrap_or_default();
+                self.stop();
+                panic!(
+                    "{}:{}: the command failed ({status})\n--- command\n{}\n--- output\n{}",
+                    chapter.file, block.line, block.code.trim_end(), output
+                );
             }
         }
         std::fs::read_to_string(&out).unwrap_or_default()
@@ -185,20 +192,10 @@ impl Session {
         let log = self.dir.join(format!("background-{}.log", block.line));
         let pidfile = self.dir.join(format!("background-{}.pid", block.line));
         std::fs::write(&script, block.code).unwrap();
+        let command = format!("setsid bash {:?} >{:?} 2>&1 </dev/null & echo $! >{:?}", script, log, pidfile);
         let marker = format!("__QS_STARTED_{}__", block.line);
-        writeln!(
-            self.stdin,
-            "setsid bash {:?} >{:?} 2>&1 </dev/null & echo $! >{:?}; echo {marker}",
-            script, log, pidfile
-        )
-        .unwrap();
-        self.stdin.flush().unwrap();
-        loop {
-            match self.lines.recv_timeout(Duration::from_secs(10)) {
-                Ok(l) if l == marker => break,
-                Ok(_) => continue,
-                Err(_) => panic!("{}:{}: the shell did not start the background command", chapter.file, block.line),
-            }
+        if self.send_and_wait(&command, &marker, Duration::from_secs(10)).is_err() {
+            panic!("{}:{}: the shell did not start the background command", chapter.file, block.line);
         }
         let pid: u32 = std::fs::read_to_string(&pidfile).unwrap().trim().parse().unwrap();
         self.background.push((pid, log.clone(), block.line));
