@@ -79,3 +79,54 @@ ensure_python_venv() {
     echo "$stamp" >"$venv/.lock-stamp"
   fi
 }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# Debian packages, installed only when missing (apt-get needs root; otherwise say what to run).
+apt_install() {
+  if [ $# -eq 0 ]; then info "present"; return; fi
+  if ! is_root; then
+    die "missing Debian packages: $*
+    install them with: sudo apt-get update && sudo apt-get install -y $*"
+  fi
+  info "installing $* (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Bun, from the npm package `bun` (its binary ships in @oven/bun-linux-x64), into the cache;
+# `bun` lands on PATH through $QS_TOOLS/bin.
+QS_BUN_VERSION=1.4.4
+ensure_bun() {
+  local prefix=$QS_TOOLS/npm
+  if [ "$("$QS_TOOLS/bin/bun" --version 2>/dev/null)" != "$QS_BUN_VERSION" ]; then
+    step "installing bun $QS_BUN_VERSION (npm package bun; once per cache)"
+    mkdir -p "$prefix" "$QS_TOOLS/bin"
+    npm install --silent --no-save --no-package-lock --prefix "$prefix" "bun@$QS_BUN_VERSION" >&2
+    ln -sf "$prefix/node_modules/bun/bin/bun.exe" "$QS_TOOLS/bin/bun"
+    "$QS_TOOLS/bin/bun" --version >/dev/null || die "bun $QS_BUN_VERSION did not install"
+  fi
+}
+
+# A listing's JavaScript dependencies, from its committed bun.lock. node_modules is a link
+# into the state folder, like the Python venvs.
+ensure_bun_deps() {
+  local dir=$QS_ROOT/listings/$1 modules=$QS_STATE/$1/node_modules stamp
+  stamp=$(cat "$dir/bun.lock" "$dir/package.json" | sha256sum | cut -c1-16)
+  mkdir -p "$modules"
+  [ -L "$dir/node_modules" ] || { rm -rf "$dir/node_modules"; ln -s "$modules" "$dir/node_modules"; }
+  if [ "$(cat "$modules/.lock-stamp" 2>/dev/null)" != "$stamp" ]; then
+    step "bun install --frozen-lockfile in listings/$1"
+    (cd "$dir" && bun install --silent --frozen-lockfile) >&2
+    echo "$stamp" >"$modules/.lock-stamp"
+  fi
+}
+
+# Ruby and RuboCop from Debian, for the Rails listing's checks and its standard-library tests.
+ensure_ruby() {
+  local missing=()
+  command -v ruby >/dev/null || missing+=(ruby)
+  command -v rubocop >/dev/null || missing+=(rubocop)
+  ruby -e 'require "minitest"' 2>/dev/null || missing+=(ruby-minitest)
+  [ ${#missing[@]} -eq 0 ] || { step "Ruby tools for listings/rails"; apt_install "${missing[@]}"; }
+}
