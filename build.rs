@@ -70,7 +70,8 @@ fn main() {
         panic!("{msg}");
     }
 
-    let code = generate_tests(&chapters, &out_dir);
+    let labels = load_labels(&root);
+    let code = generate_tests(&chapters, &reasons, &labels, &out_dir);
     std::fs::write(out_dir.join("book_tests.rs"), code).expect("writing book_tests.rs");
 }
 
@@ -295,15 +296,21 @@ fn check_blocks(ch: &Chapter, reasons: &BTreeMap<String, String>, problems: &mut
                 problems.push(format!("{at}: unknown word `{a}` in ```{}", b.info));
             }
         }
+        // One verification per block; the one pair allowed is a tool check plus the reason the
+        // block cannot run here (`ts,checked-tsc,not-run-npm`).
+        let checked_not_run = kinds.len() == 2
+            && kinds.iter().any(|k| k.starts_with("checked-"))
+            && kinds.iter().any(|k| k == "not-run");
         match kinds.as_slice() {
             [] => problems.push(format!(
                 "{at}: ```{} says neither how it is verified nor why it is not (run, output, tested, compile, checked-…, not-run-…)",
                 b.info
             )),
             [_] => {}
+            _ if checked_not_run => {}
             _ => problems.push(format!("{at}: more than one verification in ```{}", b.info)),
         }
-        let kind = kinds.first().map(String::as_str).unwrap_or("");
+        let kind = kinds.iter().find(|k| k.starts_with("checked-")).or(kinds.first()).map(String::as_str).unwrap_or("");
         match kind {
             "run" if lang == "rust" => {}
             "run" if !RUN_LANGS.contains(&lang.as_str()) => {
@@ -424,7 +431,74 @@ fn ident(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
 }
 
-fn generate_tests(chapters: &[Chapter], out_dir: &Path) -> String {
+/// The badge label of each verification word (`run` → "executed"), read from the LABELS table
+/// of theme/verification.js, so the chapters' summary tables say what the badges say.
+fn load_labels(root: &Path) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(root.join("theme/verification.js")).unwrap_or_default();
+    let table = text.split("const LABELS = {").nth(1).and_then(|t| t.split("};").next()).unwrap_or("");
+    table
+        .lines()
+        .filter_map(|line| {
+            let (key, rest) = line.split_once(": [\"")?;
+            let label = rest.split('"').next()?;
+            Some((key.trim().trim_matches('"').to_string(), label.to_string()))
+        })
+        .collect()
+}
+
+const SUMMARY_START: &str = "<!-- verification-summary: generated from the code blocks' labels; SNAPSHOTS=overwrite updates it -->";
+
+/// The one-row table a chapter opens with: how many of its blocks each verification covers,
+/// counted from the same info-string words the badges come from.
+fn summary_table(ch: &Chapter, labels: &BTreeMap<String, String>) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for b in &ch.blocks {
+        let (lang, attrs) = words(&b.info);
+        let checked = attrs.iter().find(|a| a.starts_with("checked-"));
+        let key = if lang == "mermaid" {
+            "generated"
+        } else if attrs.iter().any(|a| a.starts_with("not-run-")) {
+            match checked.map(String::as_str) {
+                Some("checked-tsc") => "checked-tsc+not-run",
+                Some("checked-ruby") => "checked-ruby+not-run",
+                _ => "not-run",
+            }
+        } else {
+            match attrs.iter().find(|a| KINDS.contains(&a.as_str()) || a.starts_with("checked-")) {
+                Some(a) => a.as_str(),
+                None => continue,
+            }
+        };
+        *counts.entry(key.to_string()).or_default() += 1;
+    }
+    let order = [
+        "run", "output", "tested", "compile", "checked-tsc", "checked-ruby", "generated",
+        "checked-tsc+not-run", "checked-ruby+not-run", "not-run",
+    ];
+    let label = |k: &str| labels.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let columns: Vec<(String, usize)> = order
+        .iter()
+        .filter_map(|k| {
+            let n = *counts.get(*k)?;
+            let text = match k.strip_suffix("+not-run") {
+                Some(checked) => format!("{}, not executed here", label(checked)),
+                None if *k == "not-run" => "not executed here".to_string(),
+                None => label(k),
+            };
+            Some((text, n))
+        })
+        .collect();
+    let head: Vec<&str> = columns.iter().map(|(l, _)| l.as_str()).collect();
+    let row: Vec<String> = columns.iter().map(|(_, n)| n.to_string()).collect();
+    format!("| {} |\n|{}|\n| {} |\n", head.join(" | "), vec!["---"; columns.len()].join("|"), row.join(" | "))
+}
+
+fn generate_tests(
+    chapters: &[Chapter],
+    reasons: &BTreeMap<String, String>,
+    labels: &BTreeMap<String, String>,
+    out_dir: &Path,
+) -> String {
     let snippets = out_dir.join("snippets");
     let _ = std::fs::create_dir_all(&snippets);
     let mut code = String::from("// @generated by build.rs from the book's chapters. Do not edit.\n\n");
@@ -432,9 +506,31 @@ fn generate_tests(chapters: &[Chapter], out_dir: &Path) -> String {
         let file = format!("src/{}", ch.path.display());
         let mut entries = String::new();
         let mut runnable = false;
+        if ch.raw.contains(SUMMARY_START) {
+            let _ = writeln!(
+                code,
+                "#[test]\nfn summary_{}() {{ tasker_quickstarts::check_summary({:?}, {:?}, {:?}); }}\n",
+                ident(&ch.path.display().to_string()),
+                file,
+                SUMMARY_START,
+                summary_table(ch, labels)
+            );
+        }
         for b in &ch.blocks {
             let (lang, attrs) = words(&b.info);
             let has = |w: &str| attrs.iter().any(|a| a == w);
+            // A block that cannot run here is reported by cargo as ignored, with its reason:
+            // never as passed. Forced with --include-ignored, it fails.
+            if let Some(code_word) = attrs.iter().find_map(|a| a.strip_prefix("not-run-")) {
+                let why = format!("{file}:{}: not executed here: {}", b.line, reasons.get(code_word).map(String::as_str).unwrap_or(""));
+                let _ = writeln!(
+                    code,
+                    "#[test]\n#[ignore = {why:?}]\nfn not_run_{}_l{}() {{ panic!({why:?}); }}\n",
+                    ident(&ch.path.display().to_string()),
+                    b.line
+                );
+                continue;
+            }
             let port = attrs.iter().find_map(|a| a.strip_prefix("port-")).unwrap_or("0");
             let kind = if lang == "rust" && (has("run") || has("compile")) {
                 // Rust programs become modules of the test crate: compiled with its

@@ -328,3 +328,29 @@ fn rewrite_outputs(file: &str, rewrites: &[(&Block, String)]) {
     }
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
 }
+
+/// A chapter's opening table of how its code blocks are verified must be the one build.rs
+/// counted from the blocks' labels: the table sits between `start` and the end marker.
+pub fn check_summary(file: &str, start: &str, expected: &str) {
+    const END: &str = "<!-- /verification-summary -->";
+    let path = repo_root().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (Some(s), Some(e)) = (text.find(start), text.find(END)) else {
+        panic!("{file}: the verification summary needs both markers:\n{start}\n…\n{END}");
+    };
+    let body_start = s + start.len() + 1;
+    let shown = &text[body_start..e];
+    if shown == expected {
+        return;
+    }
+    if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
+        let updated = format!("{}{expected}{}", &text[..body_start], &text[e..]);
+        std::fs::write(&path, updated).unwrap();
+        eprintln!("{file}: verification summary rewritten");
+        return;
+    }
+    panic!(
+        "{file}: the verification summary does not match the code blocks' labels\n{}\n(to accept: SNAPSHOTS=overwrite cargo test)",
+        redact::diff(shown, expected)
+    );
+}

@@ -28,7 +28,9 @@
     for (const c of classes) {
       if (c.startsWith("not-run-")) {
         const why = REASONS[c.slice(8)] || "reason missing";
-        return ["not executed here: " + why, "not-run", why];
+        const checked = classes.find(function (k) { return LABELS[k] && k.startsWith("checked-"); });
+        const prefix = checked ? LABELS[checked][0] + "; " : "";
+        return [prefix + "not executed here: " + why, "not-run", why];
       }
     }
     if (classes.includes("run") && classes.includes("language-rust")) {
