@@ -577,9 +577,10 @@ fn generate_tests(
         if runnable {
             let _ = writeln!(
                 code,
-                "#[test]\nfn chapter_{}() {{\n    use tasker_quickstarts::{{Block, Chapter, Kind}};\n    tasker_quickstarts::run_chapter(&Chapter {{\n        file: {:?},\n        blocks: &[\n{entries}        ],\n    }});\n}}\n",
+                "#[test]\nfn chapter_{}() {{\n    use tasker_quickstarts::{{Block, Chapter, Kind}};\n    tasker_quickstarts::run_chapter(&Chapter {{\n        file: {:?},\n        source_lines: {},\n        blocks: &[\n{entries}        ],\n    }});\n}}\n",
                 ident(&ch.path.display().to_string()),
-                file
+                file,
+                ch.raw.lines().count()
             );
         }
     }

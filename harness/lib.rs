@@ -36,6 +36,8 @@ pub struct Block {
 #[derive(Debug)]
 pub struct Chapter {
     pub file: &'static str,
+    /// Lines in the file when build.rs read it (to place rewrites if the summary changed).
+    pub source_lines: usize,
     pub blocks: &'static [Block],
 }
 
@@ -308,20 +310,27 @@ pub fn run_chapter(chapter: &Chapter) {
     }
     session.stop();
     if !rewrites.is_empty() {
-        rewrite_outputs(chapter.file, &rewrites);
+        rewrite_outputs(chapter, &rewrites);
     }
 }
 
 /// SNAPSHOTS=overwrite: replace each mismatching output block's body in the chapter file.
-fn rewrite_outputs(file: &str, rewrites: &[(&Block, String)]) {
+/// The summary test may have grown or shrunk the table at the top of the file meanwhile;
+/// that shifts every block by the same number of lines, checked against the fences.
+fn rewrite_outputs(chapter: &Chapter, rewrites: &[(&Block, String)]) {
+    let file = chapter.file;
     let path = repo_root().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let shift = lines.len() as isize - chapter.source_lines as isize;
+    let at = |n: usize| (n as isize + shift) as usize;
     // Bottom-up so earlier line numbers stay valid.
     let mut sorted: Vec<_> = rewrites.iter().collect();
     sorted.sort_by_key(|(b, _)| std::cmp::Reverse(b.line));
     for (block, actual) in sorted {
-        let (first, last) = block.body_lines;
+        let (first, last) = (at(block.body_lines.0), at(block.body_lines.1));
+        let fence_ok = lines.get(at(block.line) - 1).is_some_and(|l| l.trim_start().starts_with("```"));
+        assert!(fence_ok, "{file}:{}: the file changed during the test run; run the tests again", block.line);
         let new: Vec<String> = actual.trim_end().lines().map(str::to_string).collect();
         lines.splice(first - 1..last.max(first - 1), new);
         eprintln!("  SNAPSHOTS=overwrite: rewrote the output at {file}:{}", block.line);
@@ -333,6 +342,8 @@ fn rewrite_outputs(file: &str, rewrites: &[(&Block, String)]) {
 /// counted from the blocks' labels: the table sits between `start` and the end marker.
 pub fn check_summary(file: &str, start: &str, expected: &str) {
     const END: &str = "<!-- /verification-summary -->";
+    // Never while a chapter test is rewriting the same file.
+    let _guard = ONE_CHAPTER_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let path = repo_root().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let (Some(s), Some(e)) = (text.find(start), text.find(END)) else {
