@@ -1,0 +1,41 @@
+// The app's own records in PostgreSQL, through Bun's built-in SQL client. Tasker keeps the
+// workflow state in its own database; the app keeps what the business cares about plus the
+// task_uuid that links the two.
+import { SQL } from "bun";
+
+export const DEFAULT_URL = "postgres://tasker:tasker@127.0.0.1:54329/example_bun";
+
+export function connect(url = process.env.APP_DATABASE_URL ?? DEFAULT_URL): SQL {
+  return new SQL(url, { max: 5 });
+}
+
+// ANCHOR: schema
+export async function createSchema(sql: SQL): Promise<void> {
+  await sql`
+    CREATE TABLE IF NOT EXISTS orders (
+      id             uuid PRIMARY KEY,
+      customer_email text NOT NULL,
+      items          jsonb NOT NULL,
+      total          numeric(12, 2) NOT NULL,
+      -- submitted: task created | queued: background job pending | failed: see failure_reason
+      status         text NOT NULL CHECK (status IN ('submitted', 'queued', 'failed')),
+      task_uuid      uuid,
+      failure_reason text,
+      created_at     timestamptz NOT NULL DEFAULT now()
+    )`;
+  await sql`
+    CREATE TABLE IF NOT EXISTS analytics_jobs (
+      id         uuid PRIMARY KEY,
+      source     text NOT NULL,
+      date_from  date NOT NULL,
+      date_to    date NOT NULL,
+      status     text NOT NULL,
+      task_uuid  uuid,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`;
+}
+// ANCHOR_END: schema
+
+/** PostgreSQL's unique_violation: here, an order id (Idempotency-Key) seen before. */
+export const isDuplicateKey = (e: unknown): boolean =>
+  e instanceof SQL.PostgresError && e.errno === "23505";

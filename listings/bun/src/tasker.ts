@@ -1,0 +1,128 @@
+// Tasker's REST API (/v1) with fetch: create a task, read it back, wait for it to finish.
+
+/** Task states after which waiting longer cannot lead to `complete`. */
+export const STOPPED = new Set(["error", "cancelled", "resolved_manually", "blocked_by_failures"]);
+
+export interface Task {
+  task_uuid: string;
+  name: string;
+  namespace: string;
+  version: string;
+  status: string;
+  context: Record<string, unknown>;
+  total_steps: number;
+  completed_steps: number;
+}
+
+export interface WorkflowStep {
+  workflow_step_uuid?: string;
+  step_uuid?: string;
+  name: string;
+  current_state: string;
+  results?: { result?: unknown; error?: unknown } | null;
+}
+
+/** `status` is the HTTP status the app answers its own client with. */
+export class TaskerError extends Error {
+  status: 409 | 502 | 503 = 502;
+}
+export class TaskerUnreachable extends TaskerError {
+  override status = 503 as const;
+}
+export class TaskerDuplicate extends TaskerError {
+  override status = 409 as const;
+}
+
+export class WaitError extends Error {
+  constructor(message: string, readonly taskStatus: string, readonly detail: string) {
+    super(message);
+  }
+}
+
+export class TaskerApi {
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string, private readonly timeoutMs = 10_000) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const url = `${this.baseUrl}${path}`;
+    try {
+      return await fetch(url, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new TaskerUnreachable(`Tasker is unreachable at ${url}: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+
+  // ANCHOR: create_task
+  /** POST /v1/tasks. Tasker answers 409 when name, namespace, version and context repeat. */
+  async createTask(name: string, namespace: string, context: object, reason: string): Promise<Task> {
+    const response = await this.request("POST", "/v1/tasks", {
+      name,
+      namespace,
+      version: "1.0.0",
+      context,
+      initiator: "bun-quickstart",
+      source_system: "web",
+      reason,
+    });
+    if (response.ok) return (await response.json()) as Task;
+    const detail = await response.text();
+    if (response.status === 409) throw new TaskerDuplicate(`Tasker already has this task (409): ${detail}`);
+    throw new TaskerError(`Tasker answered ${response.status}: ${detail}`);
+  }
+  // ANCHOR_END: create_task
+
+  private async get<T>(path: string): Promise<T> {
+    const response = await this.request("GET", path);
+    if (response.status !== 200) throw new TaskerError(`Tasker answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  getTask(taskUuid: string): Promise<Task> {
+    return this.get(`/v1/tasks/${taskUuid}`);
+  }
+
+  getTaskSteps(taskUuid: string): Promise<WorkflowStep[]> {
+    return this.get(`/v1/tasks/${taskUuid}/workflow_steps`);
+  }
+
+  // ANCHOR: wait_for_task_completion
+  /** Polls until the task is `complete`, has stopped for good, or maxWaitMs pass.
+   *  Starts at 10 ms between polls and backs off to 50 ms. */
+  async waitForTaskCompletion(taskUuid: string, maxWaitMs = 30_000): Promise<Task> {
+    const started = performance.now();
+    let interval = 10;
+    for (;;) {
+      const task = await this.getTask(taskUuid);
+      if (task.status === "complete") return task;
+      if (STOPPED.has(task.status)) {
+        const failed = (await this.getTaskSteps(taskUuid))
+          .filter((s) => s.current_state === "error" || s.current_state === "failed")
+          .map((s) => `${s.name} (${s.current_state}): ${JSON.stringify(s.results?.error ?? null)}`);
+        const detail = failed.join(", ") || "none";
+        throw new WaitError(`task ${taskUuid} ended as ${task.status}; failed steps: ${detail}`, task.status, detail);
+      }
+      if (performance.now() - started >= maxWaitMs) {
+        const pending = (await this.getTaskSteps(taskUuid))
+          .filter((s) => s.current_state !== "complete")
+          .map((s) => `${s.name} (${s.current_state})`)
+          .join(", ");
+        throw new WaitError(
+          `task ${taskUuid} not complete after ${maxWaitMs} ms: last status ${task.status}, unfinished: ${pending}`,
+          task.status,
+          pending,
+        );
+      }
+      await Bun.sleep(interval);
+      interval = Math.min(interval * 2, 50);
+    }
+  }
+  // ANCHOR_END: wait_for_task_completion
+}

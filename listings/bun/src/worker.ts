@@ -1,0 +1,19 @@
+// The Tasker worker inside the app: the Rust worker from @tasker-systems/tasker, which loads
+// the templates under TASKER_TEMPLATE_PATH, listens on their namespaces and calls these
+// handlers by the template's `handler.callable`.
+import { WorkerServer } from "@tasker-systems/tasker";
+import { analyticsHandlers } from "./handlers/analytics";
+import { ecommerceHandlers } from "./handlers/ecommerce";
+
+// ANCHOR: start_worker
+export async function startWorker(): Promise<() => Promise<void>> {
+  const worker = new WorkerServer();
+  // Register before start: the worker resolves each step's callable in this registry.
+  const handlers = worker.getHandlerSystem();
+  for (const handler of [...ecommerceHandlers, ...analyticsHandlers]) {
+    handlers.register(handler.handlerName, handler);
+  }
+  await worker.start({ namespace: "ecommerce_ts", configPath: process.env.TASKER_CONFIG_PATH });
+  return () => worker.shutdown();
+}
+// ANCHOR_END: start_worker
