@@ -15,8 +15,7 @@ export interface Task {
 }
 
 export interface WorkflowStep {
-  workflow_step_uuid?: string;
-  step_uuid?: string;
+  step_uuid: string;
   name: string;
   current_state: string;
   results?: { result?: unknown; error?: unknown } | null;

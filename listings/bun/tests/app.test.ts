@@ -3,6 +3,7 @@
 // "Tasker is down". Tests that need steps to finish need the TypeScript worker
 // (@tasker-systems/tasker): where it is not installed they are skipped, and bun reports them
 // as skipped, never as passed.
+import { SQL } from "bun";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../src/app";
 import { connect } from "../src/db";
@@ -92,6 +93,23 @@ describe("task creation (live: the REST API, no worker needed)", () => {
     expect(task.context).toEqual({ order_id: order.id, ...cart(email) });
     const stored = await (await fetch(new URL(`/orders/${order.id}`, app.url))).json();
     expect(stored).toMatchObject({ status: "submitted", task_uuid: order.task_uuid, total: 77.47 });
+  });
+
+  test("the task's first step waits in the namespace's queue for a worker", async () => {
+    // Tasker's own database: the message a worker would read from worker_ecommerce_ts_queue.
+    if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set: eval "$(scripts/stack env)" first');
+    const taskerDb = new SQL(process.env.DATABASE_URL);
+    try {
+      const order = (await (await post(app.url, "/orders", cart(uniqueEmail()))).json()) as { task_uuid: string };
+      const steps = await tasker.getTaskSteps(order.task_uuid);
+      const first = steps.find((s) => s.name === "validate_cart");
+      expect(first?.current_state).toBe("enqueued");
+      const queued = await taskerDb`SELECT message->>'step_uuid' AS step FROM pgmq.q_worker_ecommerce_ts_queue
+                                    WHERE message->>'task_uuid' = ${order.task_uuid}`;
+      expect(queued.map((r: { step: string }) => r.step)).toEqual([first?.step_uuid]);
+    } finally {
+      await taskerDb.close();
+    }
   });
 
   test("an analytics job is stored and its task carries the date range", async () => {
