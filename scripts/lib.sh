@@ -122,6 +122,20 @@ ensure_bun_deps() {
   fi
 }
 
+# @tasker-systems/tasker is installed wherever the npm registry has it (without touching
+# package.json or bun.lock), so the Bun suite's worker tests and the strict type check run
+# there. The registry this book's CI reaches answers 404: there they are reported as skipped.
+ensure_tasker_npm_package() {
+  local dir=$QS_ROOT/listings/bun spec=@tasker-systems/tasker@$QS_TASKER_VERSION
+  [ -d "$dir/node_modules/@tasker-systems/tasker" ] && return
+  if npm view "$spec" version >/dev/null 2>&1; then
+    step "installing $spec (the registry has it: the Bun worker tests will run)"
+    (cd "$dir" && bun add --silent --no-save "$spec") >&2
+  else
+    info "$spec is not on this npm registry: the Bun worker tests are reported as skipped"
+  fi
+}
+
 # Ruby and RuboCop from Debian, for the Rails listing's checks and its standard-library tests.
 ensure_ruby() {
   local missing=()

@@ -51,6 +51,8 @@ beforeAll(async () => {
   if (ready instanceof Error || !ready.ok)
     throw new Error(`the Tasker stack is not running at ${ORCHESTRATION_URL}: start it with scripts/stack up`);
   if (workerInstalled) {
+    // The worker registers (and listens for) the templates it finds here.
+    process.env.TASKER_TEMPLATE_PATH ??= new URL("../templates", import.meta.url).pathname;
     const { startWorker } = await import("../src/worker");
     stopWorker = await startWorker();
   }
