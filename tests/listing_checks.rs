@@ -40,8 +40,12 @@ fn ruby_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
         if entry.is_dir() {
             ruby_files(&entry, out);
-        } else if entry.extension().is_some_and(|e| e == "rb") || entry.file_name().is_some_and(|n| n == "Gemfile") {
-            out.push(entry);
+        } else {
+            let name = entry.file_name().unwrap().to_string_lossy().into_owned();
+            let in_bin = entry.parent().is_some_and(|p| p.ends_with("bin"));
+            if name.ends_with(".rb") || name == "Gemfile" || name == "config.ru" || in_bin {
+                out.push(entry);
+            }
         }
     }
 }

@@ -20,7 +20,7 @@
     tested: ["compiled & tested", "Part of a listing that the test suite builds and runs against Tasker " + VERSION],
     compile: ["compiled", "Compiled by the book's tests"],
     "checked-tsc": ["checked with tsc", "Type-checked with the TypeScript compiler"],
-    "checked-ruby": ["checked with ruby -c, RuboCop", "Syntax-checked with ruby -c and RuboCop"],
+    "checked-ruby": ["checked with ruby -wc, RuboCop", "Syntax-checked with ruby -wc (warnings fail too) and RuboCop"],
     generated: ["generated", "Generated from the task template by the tests"]
   };
 
