@@ -102,9 +102,9 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
           const reason = e instanceof Error ? e.message : String(e);
           await sql`UPDATE orders SET status = 'failed', failure_reason = ${reason} WHERE id = ${id}`;
         }
-      })();
+      })().catch((e) => console.error(`order ${id}: the outcome could not be recorded:`, e));
       jobs.add(job);
-      job.finally(() => jobs.delete(job));
+      void job.finally(() => jobs.delete(job));
     });
     return c.json({ id, status: "queued" }, 202);
   });

@@ -92,6 +92,11 @@ export class TaskerApi {
     return this.get(`/v1/tasks/${taskUuid}/workflow_steps`);
   }
 
+  /** The task's steps by name: the API lists them in no fixed order. */
+  private async steps(taskUuid: string): Promise<WorkflowStep[]> {
+    return (await this.getTaskSteps(taskUuid)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   // ANCHOR: wait_for_task_completion
   /** Polls until the task is `complete`, has stopped for good, or maxWaitMs pass.
    *  Starts at 10 ms between polls and backs off to 50 ms. */
@@ -102,14 +107,14 @@ export class TaskerApi {
       const task = await this.getTask(taskUuid);
       if (task.status === "complete") return task;
       if (STOPPED.has(task.status)) {
-        const failed = (await this.getTaskSteps(taskUuid))
+        const failed = (await this.steps(taskUuid))
           .filter((s) => s.current_state === "error" || s.current_state === "failed")
           .map((s) => `${s.name} (${s.current_state}): ${JSON.stringify(s.results?.error ?? null)}`);
         const detail = failed.join(", ") || "none";
         throw new WaitError(`task ${taskUuid} ended as ${task.status}; failed steps: ${detail}`, task.status, detail);
       }
       if (performance.now() - started >= maxWaitMs) {
-        const pending = (await this.getTaskSteps(taskUuid))
+        const pending = (await this.steps(taskUuid))
           .filter((s) => s.current_state !== "complete")
           .map((s) => `${s.name} (${s.current_state})`)
           .join(", ");

@@ -42,6 +42,11 @@ module TaskPolling
     end
   end
 
+  # The task's steps by name: the API lists them in no fixed order.
+  def steps(http, task)
+    get_json(http, "/v1/tasks/#{task['task_uuid']}/workflow_steps").sort_by { |s| s['name'] }
+  end
+
   def get_json(http, path)
     response = http.get(path, 'accept' => 'application/json')
     raise WaitError.new("GET #{path}: HTTP #{response.code}", status: 'unknown', detail: response.body) \
@@ -51,19 +56,18 @@ module TaskPolling
   end
 
   def stopped(http, task)
-    steps = get_json(http, "/v1/tasks/#{task['task_uuid']}/workflow_steps")
-    failed = steps.select { |s| %w[error failed].include?(s['current_state']) }
-                  .map { |s| "#{s['name']} (#{s['current_state']}): #{s.dig('results', 'error').to_json}" }
-    detail = failed.empty? ? 'none' : failed.join(', ')
+    failed = steps(http, task).select { |s| %w[error failed].include?(s['current_state']) }
+    detail = failed.map { |s| "#{s['name']} (#{s['current_state']}): #{s.dig('results', 'error').to_json}" }
+    detail = detail.empty? ? 'none' : detail.join(', ')
     WaitError.new("task #{task['task_uuid']} ended as #{task['status']}; failed steps: #{detail}",
                   status: task['status'], detail:)
   end
 
   def timed_out(http, task, timeout)
-    steps = get_json(http, "/v1/tasks/#{task['task_uuid']}/workflow_steps")
-    pending = steps.reject { |s| s['current_state'] == 'complete' }.map { |s| "#{s['name']} (#{s['current_state']})" }
+    unfinished = steps(http, task).reject { |s| s['current_state'] == 'complete' }
+    detail = unfinished.map { |s| "#{s['name']} (#{s['current_state']})" }.join(', ')
     WaitError.new("task #{task['task_uuid']} not complete after #{timeout} s: last status #{task['status']}, " \
-                  "unfinished: #{pending.join(', ')}", status: task['status'], detail: pending.join(', '))
+                  "unfinished: #{detail}", status: task['status'], detail:)
   end
 end
 # ANCHOR_END: task_polling
