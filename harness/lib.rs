@@ -41,6 +41,11 @@ pub struct Chapter {
     pub blocks: &'static [Block],
 }
 
+/// `SNAPSHOTS=overwrite`: tests rewrite what they compare against instead of failing.
+pub fn overwrite_snapshots() -> bool {
+    std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite")
+}
+
 /// Chapters share the stack, app ports and task namespaces: one at a time.
 static ONE_CHAPTER_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -268,7 +273,7 @@ fn tail(path: &Path, n: usize) -> String {
 pub fn run_chapter(chapter: &Chapter) {
     let _guard = ONE_CHAPTER_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     require_stack();
-    let overwrite = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
+    let overwrite = overwrite_snapshots();
     let mut session = Session::start(chapter);
     let mut last: Option<(&Block, String)> = None;
     let mut rewrites: Vec<(&Block, String)> = Vec::new();
@@ -354,7 +359,7 @@ pub fn check_summary(file: &str, start: &str, expected: &str) {
     if shown == expected {
         return;
     }
-    if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
+    if overwrite_snapshots() {
         let updated = format!("{}{expected}{}", &text[..body_start], &text[e..]);
         std::fs::write(&path, updated).unwrap();
         eprintln!("{file}: verification summary rewritten");

@@ -68,11 +68,16 @@ install_mermaid_assets() {
   (cd "$QS_ROOT" && mdbook-mermaid install . >/dev/null 2>&1) || die "mdbook-mermaid install failed"
 }
 
+# Installed dependencies carry a stamp of the lock files they came from (DIR/.lock-stamp),
+# so they are reinstalled exactly when those files change.
+lock_stamp() { cat "$@" | sha256sum | cut -c1-16; }
+stamp_is() { [ "$(cat "$1/.lock-stamp" 2>/dev/null)" = "$2" ]; }
+
 # A venv per Python listing under the state folder, (re)installed when its lock file changes.
 ensure_python_venv() {
   local name=$1 venv=$QS_STATE/venv-$1 lock=$QS_ROOT/listings/$1/requirements.lock stamp
-  stamp=$(sha256sum "$lock" | cut -c1-16)
-  if [ "$(cat "$venv/.lock-stamp" 2>/dev/null)" != "$stamp" ]; then
+  stamp=$(lock_stamp "$lock")
+  if ! stamp_is "$venv" "$stamp"; then
     step "python venv for listings/$name (pip install -r requirements.lock)"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r "$lock"
@@ -112,10 +117,10 @@ ensure_bun() {
 # into the state folder, like the Python venvs.
 ensure_bun_deps() {
   local dir=$QS_ROOT/listings/$1 modules=$QS_STATE/$1/node_modules stamp
-  stamp=$(cat "$dir/bun.lock" "$dir/package.json" | sha256sum | cut -c1-16)
+  stamp=$(lock_stamp "$dir/bun.lock" "$dir/package.json")
   mkdir -p "$modules"
   [ -L "$dir/node_modules" ] || { rm -rf "$dir/node_modules"; ln -s "$modules" "$dir/node_modules"; }
-  if [ "$(cat "$modules/.lock-stamp" 2>/dev/null)" != "$stamp" ]; then
+  if ! stamp_is "$modules" "$stamp"; then
     step "bun install --frozen-lockfile in listings/$1"
     (cd "$dir" && bun install --silent --frozen-lockfile) >&2
     echo "$stamp" >"$modules/.lock-stamp"

@@ -29,7 +29,7 @@ fn diagram(template_path: &Path) -> String {
 
 #[test]
 fn every_workflow_diagram_matches_its_template() {
-    let overwrite = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
+    let overwrite = tasker_quickstarts::overwrite_snapshots();
     let mut checked = 0;
     let mut problems = Vec::new();
     for app in std::fs::read_dir(repo_root().join("listings")).unwrap().map(|e| e.unwrap().path()) {

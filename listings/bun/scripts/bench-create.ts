@@ -5,7 +5,7 @@ export {}; // a module, so top-level await is allowed
 const [appUrl, count = "20", label = appUrl] = process.argv.slice(2);
 if (!appUrl || appUrl === "--help" || appUrl === "-h") {
   console.log("usage: bun run scripts/bench-create.ts <app_url> [requests] [label]");
-  process.exit(appUrl ? 0 : 2);
+  process.exit(appUrl ? 0 : 2); // --help succeeds; a missing URL is a usage error
 }
 
 const timings: number[] = [];

@@ -6,7 +6,7 @@ import { TaskerApi, WaitError } from "../src/tasker";
 const [taskUuid, maxWait = "30000"] = process.argv.slice(2);
 if (!taskUuid || taskUuid === "--help" || taskUuid === "-h") {
   console.log("usage: bun run scripts/wait-for-task.ts <task_uuid> [max_wait_ms]");
-  process.exit(taskUuid ? 0 : 2);
+  process.exit(taskUuid ? 0 : 2); // --help succeeds; a missing task UUID is a usage error
 }
 const tasker = new TaskerApi(process.env.ORCHESTRATION_URL ?? "http://127.0.0.1:8080");
 try {
@@ -15,5 +15,5 @@ try {
 } catch (e) {
   if (!(e instanceof WaitError)) throw e;
   console.log(e.message);
-  process.exit(1);
+  process.exit(1); // stopped or timed out: the documented failure status, after saying why
 }

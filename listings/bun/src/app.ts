@@ -43,6 +43,14 @@ const duplicate = (c: Context, id: string) =>
 export function createApp({ sql, tasker, jobs }: Deps): Hono {
   const app = new Hono();
 
+  /** Stores an order (in `db`: the pool or a transaction). A reused Idempotency-Key makes the
+   *  primary key clash, which the routes answer with 409. */
+  const insertOrder = (db: SQL, id: string, email: string, items: CartItem[], status: "submitted" | "queued") =>
+    db`INSERT INTO orders (id, customer_email, items, total, status)
+       VALUES (${id}, ${email}, ${items}::jsonb, ${dollars(priceCart(items).total)}, ${status})`;
+  const createOrderTask = (id: string, email: string, items: CartItem[]) =>
+    tasker.createTask("ecommerce_order_processing", "ecommerce_ts", orderContext(id, email, items), "order placed");
+
   app.onError((err, c) => {
     if (err instanceof Invalid) return c.json({ error: "validation_failed", fields: err.fields }, 422);
     if (err instanceof TaskerError) {
@@ -64,10 +72,8 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
     // (bad input, duplicate, Tasker down) leaves nothing half-done.
     try {
       const task = await sql.begin(async (tx) => {
-        await tx`INSERT INTO orders (id, customer_email, items, total, status)
-                 VALUES (${id}, ${email}, ${items}::jsonb, ${dollars(total)}, 'submitted')`;
-        const task = await tasker.createTask(
-          "ecommerce_order_processing", "ecommerce_ts", orderContext(id, email, items), "order placed");
+        await insertOrder(tx, id, email, items, "submitted");
+        const task = await createOrderTask(id, email, items);
         await tx`UPDATE orders SET task_uuid = ${task.task_uuid} WHERE id = ${id}`;
         return task;
       });
@@ -84,8 +90,7 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
     const { email, items } = validateOrder(await jsonBody(c));
     const id = orderId(c);
     try {
-      await sql`INSERT INTO orders (id, customer_email, items, total, status)
-                VALUES (${id}, ${email}, ${items}::jsonb, ${dollars(priceCart(items).total)}, 'queued')`;
+      await insertOrder(sql, id, email, items, "queued");
     } catch (e) {
       if (isDuplicateKey(e)) return duplicate(c, id);
       throw e;
@@ -95,8 +100,7 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
     queueMicrotask(() => {
       const job = (async () => {
         try {
-          const task = await tasker.createTask(
-            "ecommerce_order_processing", "ecommerce_ts", orderContext(id, email, items), "order placed");
+          const task = await createOrderTask(id, email, items);
           await sql`UPDATE orders SET status = 'submitted', task_uuid = ${task.task_uuid} WHERE id = ${id}`;
         } catch (e) {
           const reason = e instanceof Error ? e.message : String(e);

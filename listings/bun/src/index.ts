@@ -27,7 +27,7 @@ async function shutdown() {
   await Promise.allSettled(jobs); // background jobs finish and record their outcome
   await stopWorker();
   await sql.close();
-  process.exit(0);
+  process.exit(0); // a requested stop that finished cleanly, jobs recorded
 }
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);

@@ -15,7 +15,7 @@ use tasker_shared::database::migrator::MIGRATOR;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect(); // skip(1): argv[0] is the program
     if args.iter().any(|a| a == "-h" || a == "--help") {
         println!("tasker-migrate: apply Tasker's migrations to DATABASE_URL (safe to re-run)");
         println!("  --status   list applied migrations and exit without changing anything");

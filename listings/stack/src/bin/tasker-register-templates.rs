@@ -22,7 +22,7 @@ use tasker_shared::system_context::SystemContext;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let dirs: Vec<String> = std::env::args().skip(1).collect();
+    let dirs: Vec<String> = std::env::args().skip(1).collect(); // skip(1): argv[0] is the program
     if dirs.is_empty() || dirs.iter().any(|a| a == "-h" || a == "--help") {
         println!("tasker-register-templates <directory>...");
         println!("  register every task template (*.yaml) under each directory with Tasker and create");
