@@ -2,18 +2,24 @@
 # Sourced, not run.
 #
 # Two folders, both overridable:
-#   TASKER_QS_CACHE  build caches kept between runs and clones (cargo target dirs, installed
-#                    tools). Default: ~/.cache/tasker-quickstarts. Deleting it only costs time.
+#   TASKER_QS_CACHE  build caches kept between runs and checkouts (Cargo's shared build dir,
+#                    installed tools). Default: ~/.cache/tasker-quickstarts. Deleting it only
+#                    costs time.
 #   TASKER_QS_STATE  runtime state of this checkout (PostgreSQL data, logs, PID files, venvs,
-#                    generated config). Default: .state/ in the repo (git-ignored).
+#                    generated config, the verification report). Default: .state/ in the repo
+#                    (git-ignored).
 
 QS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QS_CACHE=${TASKER_QS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tasker-quickstarts}
 QS_STATE=${TASKER_QS_STATE:-$QS_ROOT/.state}
 
-# One cargo target dir for the workspace, outside the clone, so a fresh clone (CI) reuses
-# the compiled Tasker crates. Tools installed with `cargo install` get their own.
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$QS_CACHE/target}
+# Cargo keeps its intermediate artifacts (the compiled dependencies: Tasker takes minutes) in
+# one build dir shared by every checkout, and each checkout's own binaries and test
+# executables in its own target dir. Nothing the workspace builds bakes its checkout's path
+# in (paths are found at run time), so a binary another checkout compiled from the same
+# sources works here; ensure_build_sources handles different sources.
+export CARGO_BUILD_BUILD_DIR=${CARGO_BUILD_BUILD_DIR:-$QS_CACHE/target}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$QS_ROOT/target}
 QS_TOOLS_TARGET=$QS_CACHE/target-tools
 QS_TOOLS=$QS_CACHE/tools
 # Prepend only what is missing: some build scripts track PATH, so a PATH that changes between
@@ -32,8 +38,24 @@ QS_HTTP_ADDR=${TASKER_QS_HTTP_ADDR:-127.0.0.1:8080}
 QS_GRPC_ADDR=${TASKER_QS_GRPC_ADDR:-127.0.0.1:9190}
 QS_ENV=development
 
-# Pinned versions (the book states them; the drift check changes one to prove tests notice).
-QS_TASKER_VERSION=0.1.8
+# Versions come from Cargo.toml, the one place they live ([workspace.metadata.tasker] for
+# Tasker's packages, the mdbook-driver pin for mdBook), read with a TOML parser (Python's
+# tomllib), in one go.
+eval "$(python3 - "$QS_ROOT/Cargo.toml" <<'PY'
+import shlex, sys, tomllib
+cargo = tomllib.load(open(sys.argv[1], "rb"))
+tasker = cargo["workspace"]["metadata"]["tasker"]
+deps = cargo["workspace"]["dependencies"]
+for name, value in [
+    ("QS_TASKER_VERSION", tasker["rust"]),
+    ("QS_TASKER_PY_VERSION", tasker["python"]),
+    ("QS_TASKER_NPM_VERSION", tasker["typescript"]),
+    ("QS_TASKER_GEM_VERSION", tasker["ruby"]),
+    ("QS_MDBOOK_VERSION", deps["mdbook-driver"].lstrip("=")),
+]:
+    print(f"{name}={shlex.quote(value)}")
+PY
+)"
 QS_PGMQ_CRATE_VERSION=0.33.7
 
 qs_ts() { date +%H:%M:%S; }
@@ -44,12 +66,28 @@ die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 # Seconds since the epoch with milliseconds, for phase timings.
 now_ms() { date +%s%3N; }
 
-# The book's pinned mdBook tools, installed once into the cache with `cargo install --locked`.
-QS_BOOK_TOOLS=("mdbook@0.5.4" "mdbook-mermaid@0.17.1" "mdbook-linkcheck2@0.13.0")
+# Phase timings: `phase_begin NAME` … `phase_end`; `phase_report` prints them all.
+QS_PHASES=()
+phase_begin() { QS_PHASE_NAME=$1; QS_PHASE_T0=$(now_ms); step "$1"; }
+phase_end() {
+  local ms=$(($(now_ms) - QS_PHASE_T0))
+  QS_PHASES+=("$(awk -v ms="$ms" -v name="$QS_PHASE_NAME" 'BEGIN { printf "%7.1f s  %s", ms / 1000, name }')")
+}
+phase_report() {
+  step "time per phase"
+  printf '    %s\n' "${QS_PHASES[@]}" >&2
+}
 
+# The book's mdBook tools, installed once into the cache with `cargo install --locked`.
+# mdbook's version is the workspace's mdbook-driver pin, so the tests load the book with the
+# same mdBook that renders it.
+QS_BOOK_TOOLS=("mdbook@$QS_MDBOOK_VERSION" "mdbook-mermaid@0.17.1")
+
+# Installs the listed tools (all by default) that are missing or of another version.
 ensure_book_tools() {
-  local spec name version have
-  for spec in "${QS_BOOK_TOOLS[@]}"; do
+  local spec name version have wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${QS_BOOK_TOOLS[@]}")
+  for spec in "${wanted[@]}"; do
     name=${spec%@*}
     version=${spec#*@}
     have=
@@ -58,7 +96,10 @@ ensure_book_tools() {
     fi
     if [ "$have" != "$version" ]; then
       step "installing $name $version (cargo install --locked; once per cache)"
-      CARGO_TARGET_DIR=$QS_TOOLS_TARGET cargo install -q --locked "$name" --version "$version" --root "$QS_TOOLS" >&2
+      # Debug builds: the book's tools need no speed, and a debug build takes a fraction of
+      # the CPU time of a release one.
+      CARGO_TARGET_DIR=$QS_TOOLS_TARGET CARGO_BUILD_BUILD_DIR=$QS_TOOLS_TARGET \
+        cargo install -q --locked --debug "$name" --version "$version" --root "$QS_TOOLS" >&2
     fi
   done
 }
@@ -72,6 +113,45 @@ install_mermaid_assets() {
 # so they are reinstalled exactly when those files change.
 lock_stamp() { cat "$@" | sha256sum | cut -c1-16; }
 stamp_is() { [ "$(cat "$1/.lock-stamp" 2>/dev/null)" = "$2" ]; }
+
+# The workspace's own sources (what Cargo compiles of this checkout), NUL-separated: from
+# git, or (in a copy without .git, like the drift check's) every file under them.
+QS_BUILD_INPUTS=(Cargo.toml Cargo.lock build.rs book.toml harness tests crates src listings/stack listings/axum)
+build_input_files() {
+  if git -C "$QS_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$QS_ROOT" ls-files -co --exclude-standard -z -- "${QS_BUILD_INPUTS[@]}"
+  else
+    (cd "$QS_ROOT" && find "${QS_BUILD_INPUTS[@]}" -type f -print0)
+  fi
+}
+build_sources_hash() {
+  (cd "$QS_ROOT" && build_input_files | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+}
+
+# Cargo decides whether a workspace member is up to date from file times, and every checkout
+# shares the build dir. So when the build dir last compiled *other* sources (another
+# checkout, the drift check's seeded mistakes), this checkout's files may look older than
+# those artifacts and be taken as built. Then touch them, so Cargo compiles what is here.
+ensure_build_sources() {
+  local stamp=$CARGO_BUILD_BUILD_DIR/.qs-built-sources drift=$CARGO_BUILD_BUILD_DIR/.qs-drift-check hash
+  # Inside the drift check's copy Cargo's own file times are right: only seeded files change.
+  [ -z "${QS_IN_DRIFT_COPY:-}" ] || return 0
+  # A drift check that did not finish may have left seeded mistakes compiled in the build dir.
+  if [ -f "$drift" ] && ! kill -0 "$(cat "$drift")" 2>/dev/null; then
+    info "a drift check did not finish: its seeded mistakes may still be compiled"
+    rm -f "$drift" "$stamp"
+    echo unknown >"$stamp"
+  fi
+  hash=$(build_sources_hash)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
+    if [ -f "$stamp" ]; then
+      info "the shared build dir last compiled other sources: rebuilding this checkout's own crates"
+      (cd "$QS_ROOT" && build_input_files | xargs -0 touch)
+    fi
+    mkdir -p "$CARGO_BUILD_BUILD_DIR"
+    echo "$hash" >"$stamp"
+  fi
+}
 
 # A venv per Python listing under the state folder, (re)installed when its lock file changes.
 ensure_python_venv() {
@@ -131,7 +211,7 @@ ensure_bun_deps() {
 # package.json or bun.lock), so the Bun suite's worker tests and the strict type check run
 # there. The registry this book's CI reaches answers 404: there they are reported as skipped.
 ensure_tasker_npm_package() {
-  local dir=$QS_ROOT/listings/bun spec=@tasker-systems/tasker@$QS_TASKER_VERSION
+  local dir=$QS_ROOT/listings/bun spec=@tasker-systems/tasker@$QS_TASKER_NPM_VERSION
   [ -d "$dir/node_modules/@tasker-systems/tasker" ] && return
   if npm view "$spec" version >/dev/null 2>&1; then
     step "installing $spec (the registry has it: the Bun worker tests will run)"
@@ -148,4 +228,52 @@ ensure_ruby() {
   command -v rubocop >/dev/null || missing+=(rubocop)
   ruby -e 'require "minitest"' 2>/dev/null || missing+=(ruby-minitest)
   [ ${#missing[@]} -eq 0 ] || { step "Ruby tools for listings/rails"; apt_install "${missing[@]}"; }
+}
+
+# Everything the suites need besides the stack: the mdBook tools, the listings' dependencies
+# and tools, and the templates of the apps whose workers cannot run here. Shared by
+# scripts/test and scripts/drift-check, so either works alone in a fresh clone.
+prepare_suites() {
+  ensure_book_tools
+  install_mermaid_assets
+  ensure_python_venv fastapi
+  ensure_bun
+  ensure_bun_deps bun
+  ensure_tasker_npm_package
+  ensure_ruby
+  "$QS_ROOT/scripts/stack" register "$QS_ROOT/listings/bun/templates" "$QS_ROOT/listings/rails/templates" | sed 's/^/    /' >&2
+}
+
+# with_app NAME PORT DIR APP... -- COMMAND...: runs COMMAND while an example app serves PORT
+# (started in DIR with its templates, waited for on /health, stopped afterwards however
+# COMMAND ends). Returns COMMAND's status.
+with_app() {
+  local name=$1 port=$2 dir=$3 app=() log pid rc=0
+  shift 3
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do app+=("$1"); shift; done
+  shift
+  log=$QS_STATE/logs/app-$name.log
+  mkdir -p "$QS_STATE/logs"
+  (cd "$dir" && PORT=$port RUST_LOG=warn TASKER_TEMPLATE_PATH=$dir/templates exec "${app[@]}" >"$log" 2>&1 </dev/null) &
+  pid=$!
+  local up=
+  for _ in $(seq 600); do
+    if curl -sf -m 2 -o /dev/null "http://127.0.0.1:$port/health"; then up=1; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$up" ]; then
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || echo "the $name app exited with status $?" >&2
+    echo "the $name app did not start on port $port; its log ($log):" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+  "$@" || rc=$?
+  kill -TERM "$pid" 2>/dev/null
+  local app_rc=0
+  wait "$pid" 2>/dev/null || app_rc=$?
+  # 0 or 143 (SIGTERM) is a clean stop; anything else is worth saying, not the suite's status.
+  case $app_rc in 0|143) ;; *) echo "the $name app exited with $app_rc on shutdown (log: $log)" >&2 ;; esac
+  return $rc
 }

@@ -4,13 +4,15 @@
 
 use std::path::Path;
 
-use tasker_quickstarts::repo_root;
+use book_verification::Evidence;
+use tasker_quickstarts::evidence::Guard;
+use tasker_quickstarts::{overwrite_snapshots, repo_root};
 
 /// A left-to-right flowchart: one node per step, one arrow per dependency.
-fn diagram(template_path: &Path) -> String {
+fn diagram(root: &Path, template_path: &Path) -> String {
     let text = std::fs::read_to_string(template_path).unwrap();
     let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let rel = template_path.strip_prefix(repo_root()).unwrap().display().to_string();
+    let rel = template_path.strip_prefix(root).unwrap().display().to_string();
     let mut out = format!("%% Generated from {rel} by tests/diagrams.rs; do not edit.\nflowchart LR\n");
     for step in yaml["steps"].as_sequence().expect("a template has steps") {
         let name = step["name"].as_str().unwrap();
@@ -29,14 +31,16 @@ fn diagram(template_path: &Path) -> String {
 
 #[test]
 fn every_workflow_diagram_matches_its_template() {
-    let overwrite = tasker_quickstarts::overwrite_snapshots();
+    let _evidence = Guard::new(Evidence::Diagrams);
+    let root = repo_root();
+    let overwrite = overwrite_snapshots();
     let mut checked = 0;
     let mut problems = Vec::new();
-    for app in std::fs::read_dir(repo_root().join("listings")).unwrap().map(|e| e.unwrap().path()) {
+    for app in std::fs::read_dir(root.join("listings")).unwrap().map(|e| e.unwrap().path()) {
         let Ok(templates) = std::fs::read_dir(app.join("templates")) else { continue };
         for template in templates.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")) {
             let mmd = app.join("diagrams").join(template.file_stem().unwrap()).with_extension("mmd");
-            let want = diagram(&template);
+            let want = diagram(&root, &template);
             let have = std::fs::read_to_string(&mmd).unwrap_or_default();
             checked += 1;
             if have != want {

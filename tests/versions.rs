@@ -1,42 +1,77 @@
-//! One Tasker version everywhere: every `tasker-*` pin in the workspace, the version the
-//! scripts build and the badges print, and the version the running server reports.
+//! One version per Tasker package, from `[workspace.metadata.tasker]` in Cargo.toml: every pin
+//! in the repository agrees with it, and the running server is that version.
 
-use tasker_quickstarts::{http, orchestration_url, repo_root};
+use std::process::Command;
+use std::time::Duration;
 
-fn read(path: &str) -> String {
-    std::fs::read_to_string(repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+use book_verification::versions::{Language, Versions};
+use regex::Regex;
+use tasker_quickstarts::{StackEnv, http, repo_root};
+
+/// How each language's package is pinned, wherever it appears (manifests, lock files,
+/// install lines in chapters and scripts).
+fn pin_patterns() -> Vec<(Language, Regex)> {
+    let re = |s: &str| Regex::new(s).unwrap();
+    vec![
+        (Language::Rust, re(r#"(?m)^tasker-[a-z-]+\s*=\s*(?:\{[^}\n]*version\s*=\s*)?"=?([0-9][^"]*)""#)),
+        (Language::Python, re(r"tasker-py==([0-9][0-9A-Za-z.+-]*)")),
+        (Language::TypeScript, re(r#"@tasker-systems/tasker@([0-9][0-9A-Za-z.+-]*)"#)),
+        (Language::TypeScript, re(r#""@tasker-systems/tasker"\s*:\s*"[~^]?([0-9][^"]*)""#)),
+        (Language::Ruby, re(r#"gem ['"]tasker-rb['"],\s*['"][~>= ]*([0-9][^'"]*)['"]"#)),
+    ]
 }
 
-/// `tasker-foo = "=X"` and `tasker-foo = { version = "=X" … }` pins in a Cargo.toml.
-fn pins(path: &str) -> Vec<(String, String)> {
-    let re = regex::Regex::new(r#"(?m)^(tasker-[a-z-]+)\s*=\s*(?:\{[^}]*version\s*=\s*)?"=?([0-9][^"]*)""#).unwrap();
-    re.captures_iter(&read(path)).map(|c| (format!("{path}: {}", &c[1]), c[2].to_string())).collect()
+/// Tracked and untracked (not ignored) text files, relative to the repository.
+fn repository_files() -> Vec<String> {
+    let out = Command::new("git")
+        .args(["ls-files", "-co", "--exclude-standard"])
+        .current_dir(repo_root())
+        .output()
+        .expect("git ls-files");
+    String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect()
 }
 
 #[test]
-fn every_pin_names_the_same_tasker_version() {
-    let lib = read("scripts/lib.sh");
-    let version = regex::Regex::new(r"QS_TASKER_VERSION=(\S+)").unwrap().captures(&lib).expect("QS_TASKER_VERSION in scripts/lib.sh")[1].to_string();
+fn every_pin_follows_the_version_map() {
+    let root = repo_root();
+    let versions = Versions::load(&root).unwrap();
+    let patterns = pin_patterns();
     let mut found = Vec::new();
-    found.extend(pins("Cargo.toml"));
-    for entry in std::fs::read_dir(repo_root().join("listings")).unwrap() {
-        let manifest = entry.unwrap().path().join("Cargo.toml");
-        if manifest.exists() {
-            found.extend(pins(manifest.strip_prefix(repo_root()).unwrap().to_str().unwrap()));
+    let mut wrong = Vec::new();
+    for file in repository_files() {
+        // The lock files pin other crates' versions (Cargo.lock follows Cargo.toml by
+        // itself); the drift check's cases describe wrong pins on purpose.
+        if file.ends_with("Cargo.lock") || file.ends_with("bun.lock") || file == "tests/drift-cases.toml" {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else { continue };
+        for (language, re) in &patterns {
+            if *language == Language::Rust && !file.ends_with("Cargo.toml") {
+                continue;
+            }
+            for c in re.captures_iter(&text) {
+                let line = text[..c.get(0).unwrap().start()].matches('\n').count() + 1;
+                found.push((*language, format!("{file}:{line}")));
+                if &c[1] != versions.of(*language) {
+                    wrong.push(format!("{file}:{line}: {} pins {}, the map says {}", language, &c[1], versions.of(*language)));
+                }
+            }
         }
     }
-    assert!(found.len() >= 4, "expected tasker-* pins, found {found:?}");
-    let wrong: Vec<_> = found.iter().filter(|(_, v)| *v != version).collect();
-    assert!(wrong.is_empty(), "pins that differ from scripts/lib.sh's {version}: {wrong:?}");
-    let badge = read("theme/verification.js");
-    assert!(badge.contains(&format!("const VERSION = \"{version}\"")), "theme/verification.js names another version than {version}");
+    for language in Language::ALL {
+        assert!(
+            found.iter().any(|(l, _)| *l == language),
+            "no pin of the {language} package found: the check would prove nothing ({found:?})"
+        );
+    }
+    assert!(wrong.is_empty(), "pins that differ from [workspace.metadata.tasker] in Cargo.toml:\n{}", wrong.join("\n"));
 }
 
 #[test]
 fn the_running_server_is_that_version() {
-    tasker_quickstarts::require_stack();
-    let (_, body) = http::get(&format!("{}/health/ready", orchestration_url()), std::time::Duration::from_secs(2)).unwrap();
+    let versions = Versions::load(&repo_root()).unwrap();
+    let url = format!("{}/health/ready", StackEnv::get().orchestration_url());
+    let (_, body) = http::get(&url, Duration::from_secs(2)).unwrap_or_else(|e| panic!("{e}; start the stack: scripts/stack up"));
     let health: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let lib = read("scripts/lib.sh");
-    assert!(lib.contains(&format!("QS_TASKER_VERSION={}", health["info"]["version"].as_str().unwrap())), "server reports {}", health["info"]["version"]);
+    assert_eq!(health["info"]["version"].as_str(), Some(versions.server()), "the server reports {}", health["info"]);
 }

@@ -1,0 +1,31 @@
+//! The model of a verified code block, in one place.
+//!
+//! A chapter's code blocks say, in the words after their language, how the book's tests
+//! verify them (`console,run`, `json,output`, `ts,checked-tsc,not-run-npm` …). This crate
+//! parses those words once ([`fence`]), loads the book as readers see it ([`book`]), holds
+//! the rules a chapter must follow ([`policy`]), counts what each chapter's blocks claim
+//! ([`summary`]), joins a test run's evidence into a report ([`report`]), and renders badges,
+//! summaries and a provenance stamp into the HTML ([`render`], the mdBook preprocessor).
+//! Labels and reasons are data: `vocabulary.toml` ([`vocabulary`]).
+//!
+//! Everything here runs without a stack; the tests that need Tasker live in the workspace's
+//! root package (`tests/`), which uses these same types.
+
+pub mod book;
+pub mod codegen;
+pub mod drift;
+pub mod fence;
+pub mod links;
+pub mod markdown;
+pub mod policy;
+pub mod render;
+pub mod report;
+pub mod summary;
+pub mod versions;
+pub mod vocabulary;
+
+pub use book::{Block, Book, Chapter};
+pub use fence::{Category, Checker, Fence, FenceError, Kind, Verification};
+pub use policy::{Problem, ProblemKind};
+pub use report::{Evidence, Outcome, Record, Report};
+pub use vocabulary::Vocabulary;

@@ -1,0 +1,346 @@
+//! The rules every chapter must follow, as a list of problems: the build fails on any, and
+//! names them all at once.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::book::{Block, Book, Chapter, normalize};
+use crate::fence::{FenceError, Kind, Verification};
+use crate::vocabulary::Vocabulary;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Relative to the repository: `src/quickstart/axum.md`.
+    pub file: String,
+    pub line: usize,
+    pub kind: ProblemKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The info string does not parse.
+    Fence { info: String, error: FenceError },
+    /// An indented code block: it has no info string to say how it is verified.
+    Indented,
+    /// A SUMMARY.md entry without a file.
+    Draft { name: String },
+    /// An included file brought its own fences, so source and shown blocks do not pair up.
+    FenceCountChanged { raw: usize, shown: usize },
+    /// The block is empty as readers see it.
+    Empty,
+    /// An mdBook directive survived expansion.
+    Unexpanded,
+    /// An `output` block that follows no shell `run` block.
+    OutputWithoutRun,
+    /// A badge that names a suite or a tool, on code that is not included from `listings/`.
+    NotFromListing { kind: Kind },
+    /// A `tested` block whose file no suite covers (vocabulary.toml, [suites]).
+    NotCovered { file: String },
+    /// A mermaid block not included from a generated `.mmd` file.
+    DiagramNotGenerated,
+    IncludeMissingFile { file: String },
+    IncludeMissingAnchor { file: String, anchor: String },
+    IncludeEmpty { directive: String },
+}
+
+impl Problem {
+    pub fn new(file: &str, line: usize, kind: ProblemKind) -> Problem {
+        Problem { file: file.to_string(), line, kind }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: ", self.file, self.line)?;
+        match &self.kind {
+            ProblemKind::Fence { info, error } => write!(f, "```{info} {error}"),
+            ProblemKind::Indented => f.write_str("an indented code block cannot say how it is verified; use a fence"),
+            ProblemKind::Draft { name } => write!(f, "chapter \"{name}\" is a draft (no file)"),
+            ProblemKind::FenceCountChanged { raw, shown } => write!(
+                f,
+                "{raw} code blocks in the file but {shown} after includes (does an included file contain a fence?)"
+            ),
+            ProblemKind::Empty => f.write_str("the block is empty as readers see it"),
+            ProblemKind::Unexpanded => f.write_str("an mdBook directive was left unexpanded"),
+            ProblemKind::OutputWithoutRun => f.write_str("an `output` block must follow a shell `run` block"),
+            ProblemKind::NotFromListing { kind } => {
+                write!(f, "`{kind}` blocks must be included from listings/, where their suite or tool sees them")
+            }
+            ProblemKind::NotCovered { file } => write!(
+                f,
+                "`tested`, but no suite runs {file} (crates/book-verification/vocabulary.toml, [suites])"
+            ),
+            ProblemKind::DiagramNotGenerated => {
+                f.write_str("a mermaid diagram must be included from a .mmd file that tests/diagrams.rs generates")
+            }
+            ProblemKind::IncludeMissingFile { file } => write!(f, "include of a missing file `{file}`"),
+            ProblemKind::IncludeMissingAnchor { file, anchor } => {
+                write!(f, "`{file}` has no anchor `{anchor}` (ANCHOR: {anchor} … ANCHOR_END: {anchor})")
+            }
+            ProblemKind::IncludeEmpty { directive } => write!(f, "include `{directive}` is empty"),
+        }
+    }
+}
+
+/// Every rule over the whole book, plus what loading found.
+pub fn check(book: &Book) -> Vec<Problem> {
+    let vocabulary = Vocabulary::get();
+    let mut problems = book.load_problems.clone();
+    for chapter in &book.chapters {
+        problems.extend(check_includes(&book.root, chapter));
+        problems.extend(check_blocks(chapter, vocabulary));
+    }
+    problems
+}
+
+/// The rules about blocks, in order: an `output` needs the `run` before it.
+pub fn check_blocks(chapter: &Chapter, vocabulary: &Vocabulary) -> Vec<Problem> {
+    let file = chapter.file();
+    let mut problems = Vec::new();
+    let mut previous: Option<&Block> = None;
+    for block in &chapter.blocks {
+        let mut problem = |kind| problems.push(Problem::new(&file, block.line, kind));
+        if block.shown.trim().is_empty() {
+            problem(ProblemKind::Empty);
+        }
+        if block.shown.contains("{{#") {
+            problem(ProblemKind::Unexpanded);
+        }
+        let from_listing = block.include.as_deref().filter(|f| f.starts_with("listings/"));
+        match &block.verification {
+            Verification::Output => {
+                let after_run = previous.is_some_and(|p| p.verification == Verification::Run);
+                if !after_run {
+                    problem(ProblemKind::OutputWithoutRun);
+                }
+            }
+            Verification::Generated => {
+                if !block.include.as_deref().is_some_and(|f| f.ends_with(".mmd")) {
+                    problem(ProblemKind::DiagramNotGenerated);
+                }
+            }
+            v if v.needs_listing() => match from_listing {
+                None => problem(ProblemKind::NotFromListing { kind: v.kind() }),
+                Some(f) if *v == Verification::Tested && vocabulary.suite_covering(f).is_none() => {
+                    problem(ProblemKind::NotCovered { file: f.to_string() })
+                }
+                Some(_) => {}
+            },
+            _ => {}
+        }
+        previous = Some(block);
+    }
+    problems
+}
+
+/// `{{#include file}}`, `{{#include file:anchor}}`, `{{#include file:10:20}}` and the
+/// rustdoc_include form anywhere in the source. mdBook renders a missing file as raw text
+/// and a missing anchor as an empty block, both with exit code 0.
+pub fn check_includes(root: &Path, chapter: &Chapter) -> Vec<Problem> {
+    let file = chapter.file();
+    let chapter_dir = Path::new("src").join(&chapter.path);
+    let chapter_dir = chapter_dir.parent().unwrap_or(Path::new("src"));
+    let mut problems = Vec::new();
+    for (n, line) in chapter.raw.lines().enumerate() {
+        for directive in directives(line) {
+            let mut problem = |kind| problems.push(Problem::new(&file, n + 1, kind));
+            let (target, selector) = match directive.split_once(':') {
+                Some((t, s)) => (t, Some(s)),
+                None => (directive, None),
+            };
+            let target_path = normalize(&chapter_dir.join(target));
+            let Ok(text) = std::fs::read_to_string(root.join(&target_path)) else {
+                problem(ProblemKind::IncludeMissingFile { file: target.to_string() });
+                continue;
+            };
+            let region = match selector {
+                Some(anchor) if anchor.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => {
+                    match anchor_region(&text, anchor) {
+                        Some(region) => region,
+                        None => {
+                            problem(ProblemKind::IncludeMissingAnchor {
+                                file: target.to_string(),
+                                anchor: anchor.to_string(),
+                            });
+                            continue;
+                        }
+                    }
+                }
+                _ => text,
+            };
+            if region.trim().is_empty() {
+                problem(ProblemKind::IncludeEmpty { directive: directive.to_string() });
+            }
+        }
+    }
+    problems
+}
+
+/// The arguments of the include directives on one line.
+fn directives(line: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("{{#") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        let mut words = after[..end].trim().splitn(2, char::is_whitespace);
+        if let (Some("include" | "rustdoc_include"), Some(arg)) = (words.next(), words.next()) {
+            found.push(arg.trim());
+        }
+        rest = &after[end + 2..];
+    }
+    found
+}
+
+/// The lines between `ANCHOR: name` and `ANCHOR_END: name`, or None when either is missing.
+fn anchor_region(text: &str, anchor: &str) -> Option<String> {
+    let marker = |line: &str, word: &str| line.find(word).map(|i| line[i + word.len()..].trim() == anchor);
+    let mut inside = false;
+    let mut found = false;
+    let mut region = String::new();
+    for line in text.lines() {
+        if marker(line, "ANCHOR_END:") == Some(true) {
+            if !inside {
+                return None;
+            }
+            inside = false;
+        } else if marker(line, "ANCHOR:") == Some(true) {
+            inside = true;
+            found = true;
+        } else if inside && !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:") {
+            region.push_str(line);
+            region.push('\n');
+        }
+    }
+    (found && !inside).then_some(region)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fence::{Checker, Fence};
+
+    fn block(index: usize, info: &str, shown: &str, include: Option<&str>) -> Block {
+        let fence = Fence::parse(info, Vocabulary::get()).unwrap();
+        Block {
+            index,
+            line: 10 * (index + 1),
+            body_lines: (0, 0),
+            info: info.into(),
+            lang: fence.lang,
+            verification: fence.verification,
+            shown: shown.into(),
+            include: include.map(String::from),
+        }
+    }
+
+    fn chapter(blocks: Vec<Block>) -> Chapter {
+        Chapter { path: "ch.md".into(), name: "Ch".into(), blocks, raw: String::new(), expanded: String::new() }
+    }
+
+    fn kinds(ch: &Chapter) -> Vec<ProblemKind> {
+        check_blocks(ch, Vocabulary::get()).into_iter().map(|p| p.kind).collect()
+    }
+
+    #[test]
+    fn a_well_formed_chapter_has_no_problems() {
+        let ch = chapter(vec![
+            block(0, "console,run", "echo hi\n", None),
+            block(1, "text,output", "hi\n", None),
+            block(2, "rust,tested", "fn f() {}\n", Some("listings/axum/src/lib.rs")),
+            block(3, "ts,checked-tsc,not-run-npm", "let x = 1;\n", Some("listings/bun/src/worker.ts")),
+            block(4, "mermaid", "flowchart LR\n", Some("listings/axum/diagrams/x.mmd")),
+            block(5, "console,not-run-docker", "docker compose up\n", None),
+        ]);
+        assert_eq!(kinds(&ch), vec![]);
+    }
+
+    #[test]
+    fn output_must_follow_a_shell_run() {
+        let first = chapter(vec![block(0, "text,output", "hi\n", None)]);
+        assert_eq!(kinds(&first), vec![ProblemKind::OutputWithoutRun]);
+        let after_server = chapter(vec![
+            block(0, "console,run,background,port-3001", "serve\n", None),
+            block(1, "text,output", "hi\n", None),
+        ]);
+        assert_eq!(kinds(&after_server), vec![ProblemKind::OutputWithoutRun]);
+        let after_rust = chapter(vec![block(0, "rust,run", "fn main() {}\n", None), block(1, "text,output", "x\n", None)]);
+        assert_eq!(kinds(&after_rust), vec![ProblemKind::OutputWithoutRun]);
+    }
+
+    #[test]
+    fn empty_and_unexpanded_blocks() {
+        let ch = chapter(vec![block(0, "console,run", "  \n", None), block(1, "console,run", "{{#include x}}\n", None)]);
+        assert_eq!(kinds(&ch), vec![ProblemKind::Empty, ProblemKind::Unexpanded]);
+    }
+
+    #[test]
+    fn tested_and_checked_code_comes_from_listings() {
+        let ch = chapter(vec![
+            block(0, "rust,tested", "fn f() {}\n", None),
+            block(1, "ruby,checked-ruby", "puts 1\n", Some("notes/x.rb")),
+        ]);
+        assert_eq!(
+            kinds(&ch),
+            vec![
+                ProblemKind::NotFromListing { kind: Kind::Tested },
+                ProblemKind::NotFromListing { kind: Kind::Checked(Checker::Ruby) },
+            ]
+        );
+    }
+
+    #[test]
+    fn tested_needs_a_suite_that_runs_the_file() {
+        let ch = chapter(vec![block(0, "ts,tested", "x\n", Some("listings/bun/src/handlers/ecommerce.ts"))]);
+        assert_eq!(kinds(&ch), vec![ProblemKind::NotCovered { file: "listings/bun/src/handlers/ecommerce.ts".into() }]);
+    }
+
+    #[test]
+    fn diagrams_come_from_generated_files() {
+        let ch = chapter(vec![block(0, "mermaid", "flowchart LR\n", None)]);
+        assert_eq!(kinds(&ch), vec![ProblemKind::DiagramNotGenerated]);
+    }
+
+    #[test]
+    fn problems_name_file_and_line() {
+        let p = Problem::new("src/ch.md", 12, ProblemKind::OutputWithoutRun);
+        assert_eq!(p.to_string(), "src/ch.md:12: an `output` block must follow a shell `run` block");
+        let p = Problem::new("src/ch.md", 3, ProblemKind::Fence { info: "console".into(), error: FenceError::Unlabelled });
+        assert!(p.to_string().starts_with("src/ch.md:3: ```console says neither"), "{p}");
+    }
+
+    #[test]
+    fn anchors_need_both_markers() {
+        let text = "a\n// ANCHOR: x\nbody\n// ANCHOR_END: x\nb\n";
+        assert_eq!(anchor_region(text, "x").as_deref(), Some("body\n"));
+        assert_eq!(anchor_region(text, "y"), None);
+        assert_eq!(anchor_region("// ANCHOR: x\nbody\n", "x"), None);
+        assert_eq!(anchor_region("// ANCHOR_END: x\n", "x"), None);
+    }
+
+    #[test]
+    fn include_directives_are_found_on_a_line() {
+        assert_eq!(directives("{{#include a.rs:x}} and {{#rustdoc_include b.rs}}"), vec!["a.rs:x", "b.rs"]);
+        assert_eq!(directives("{{#title Hi}}"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn includes_of_missing_files_anchors_and_empty_regions() {
+        let root = std::env::temp_dir().join(format!("bv-includes-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::create_dir_all(root.join("listings")).unwrap();
+        std::fs::write(root.join("listings/a.rs"), "// ANCHOR: full\nfn f() {}\n// ANCHOR_END: full\n// ANCHOR: none\n// ANCHOR_END: none\n").unwrap();
+        let raw = "{{#include ../listings/a.rs:full}}\n{{#include ../listings/a.rs:nope}}\n{{#include ../listings/b.rs}}\n{{#include ../listings/a.rs:none}}\n";
+        let ch = Chapter { path: "ch.md".into(), name: "Ch".into(), blocks: vec![], raw: raw.into(), expanded: String::new() };
+        let found: Vec<_> = check_includes(&root, &ch).into_iter().map(|p| (p.line, p.kind)).collect();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(
+            found,
+            vec![
+                (2, ProblemKind::IncludeMissingAnchor { file: "../listings/a.rs".into(), anchor: "nope".into() }),
+                (3, ProblemKind::IncludeMissingFile { file: "../listings/b.rs".into() }),
+                (4, ProblemKind::IncludeEmpty { directive: "../listings/a.rs:none".into() }),
+            ]
+        );
+    }
+}

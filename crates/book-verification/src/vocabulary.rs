@@ -1,0 +1,156 @@
+//! The words the book uses for its guarantees, from `vocabulary.toml`: badge labels, the
+//! checkers, the reasons a block is not run, and the suites that prove `tested` blocks.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::fence::{Checker, Kind};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    kinds: BTreeMap<String, Label>,
+    checkers: BTreeMap<String, CheckerEntry>,
+    reasons: BTreeMap<String, Reason>,
+    suites: BTreeMap<String, Suite>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    pub label: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckerEntry {
+    label: String,
+    detail: String,
+    languages: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suite {
+    pub what: String,
+    pub covers: Vec<String>,
+}
+
+static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
+    Vocabulary::parse(include_str!("../vocabulary.toml"))
+        .unwrap_or_else(|e| panic!("crates/book-verification/vocabulary.toml: {e}"))
+});
+
+impl Vocabulary {
+    /// The book's vocabulary, embedded at compile time.
+    pub fn get() -> &'static Vocabulary {
+        &VOCABULARY
+    }
+
+    pub fn parse(text: &str) -> Result<Vocabulary, String> {
+        let vocabulary: Vocabulary = toml::from_str(text).map_err(|e| e.to_string())?;
+        let missing: Vec<&str> = Kind::BASE_KEYS
+            .iter()
+            .copied()
+            .filter(|k| !vocabulary.kinds.contains_key(*k))
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!("[kinds] lacks {}", missing.join(", ")));
+        }
+        if let Some(extra) = vocabulary.kinds.keys().find(|k| !Kind::BASE_KEYS.contains(&k.as_str())) {
+            return Err(format!("[kinds.{extra}] is not a verification kind of the grammar"));
+        }
+        for checker in Checker::ALL {
+            if !vocabulary.checkers.contains_key(checker.word()) {
+                return Err(format!("[checkers] lacks {}", checker.word()));
+            }
+        }
+        Ok(vocabulary)
+    }
+
+    /// Label and detail of a kind without a checker or reason (`run`, `output`, …).
+    pub fn kind(&self, key: &str) -> &Label {
+        &self.kinds[key]
+    }
+
+    pub fn checker_label(&self, checker: Checker) -> (&str, &str) {
+        let c = &self.checkers[checker.word()];
+        (&c.label, &c.detail)
+    }
+
+    pub fn checker_languages(&self, checker: Checker) -> &[String] {
+        &self.checkers[checker.word()].languages
+    }
+
+    pub fn reason(&self, key: &str) -> Option<&str> {
+        self.reasons.get(key).map(|r| r.text.as_str())
+    }
+
+    pub fn reason_keys(&self) -> impl Iterator<Item = &str> {
+        self.reasons.keys().map(String::as_str)
+    }
+
+    pub fn suite(&self, name: &str) -> Option<&Suite> {
+        self.suites.get(name)
+    }
+
+    pub fn suite_names(&self) -> impl Iterator<Item = &str> {
+        self.suites.keys().map(String::as_str)
+    }
+
+    /// The suite whose `covers` patterns match a listing file (relative to the repository).
+    pub fn suite_covering(&self, file: &str) -> Option<&str> {
+        self.suites
+            .iter()
+            .find(|(_, s)| s.covers.iter().any(|p| pattern_matches(p, file)))
+            .map(|(name, _)| name.as_str())
+    }
+}
+
+/// `dir/**` matches everything under `dir/`; anything else must match exactly.
+fn pattern_matches(pattern: &str, file: &str) -> bool {
+    match pattern.strip_suffix("/**") {
+        Some(dir) => file.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/')),
+        None => pattern == file,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_vocabulary_names_every_kind_and_checker() {
+        let v = Vocabulary::get();
+        for key in Kind::BASE_KEYS {
+            assert!(!v.kind(key).label.is_empty(), "{key}");
+        }
+        assert_eq!(v.checker_label(Checker::Tsc).0, "checked with tsc");
+        assert!(v.reason("npm").is_some());
+    }
+
+    #[test]
+    fn a_vocabulary_missing_a_kind_is_refused() {
+        let err = Vocabulary::parse("[kinds.run]\nlabel = \"x\"\ndetail = \"y\"\n[checkers]\n[reasons]\n[suites]\n")
+            .unwrap_err();
+        assert!(err.contains("lacks") && err.contains("output"), "{err}");
+    }
+
+    #[test]
+    fn suites_cover_directories_and_single_files() {
+        let v = Vocabulary::get();
+        assert_eq!(v.suite_covering("listings/axum/src/orders.rs"), Some("axum"));
+        assert_eq!(v.suite_covering("listings/bun/src/app.ts"), Some("bun"));
+        assert_eq!(v.suite_covering("listings/bun/src/handlers/ecommerce.ts"), None);
+        assert_eq!(v.suite_covering("listings/axumx/src/lib.rs"), None);
+    }
+}

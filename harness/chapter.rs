@@ -1,0 +1,93 @@
+//! A chapter as a test: its shell blocks run top to bottom in one session, servers start
+//! and are waited for, and each shown output must be what the command before it printed.
+//! The first failure ends the chapter, naming the file and line, the command and a diff.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use book_verification::{Block, Chapter, Evidence, Outcome, Record, Verification};
+
+use crate::{evidence, overwrite, overwrite_snapshots, paths, redact, session::Session, stack};
+
+/// Runs the chapter and records every block's outcome as evidence.
+pub fn run_chapter(chapter: &Chapter) -> Result<(), String> {
+    let mut outcomes = BTreeMap::new();
+    let result = run_blocks(chapter, &mut outcomes);
+    let overall = match &result {
+        Ok(()) => Outcome::Passed,
+        Err(message) => Outcome::Failed { message: message.clone() },
+    };
+    let mut record = Record::new(Evidence::Chapter { chapter: chapter.path.clone() }, overall);
+    record.blocks = outcomes;
+    evidence::record(&record);
+    result
+}
+
+fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Result<(), String> {
+    stack::require_stack()?;
+    let file = chapter.file();
+    let dir = paths::state_dir().join("harness").join(chapter.path.replace('/', "_"));
+    let mut session = Session::start(&paths::repo_root(), dir)?;
+    let mut last_run: Option<(&Block, String)> = None;
+    let mut rewrites = Vec::new();
+    let fail = |outcomes: &mut BTreeMap<usize, Outcome>, block: &Block, message: String| {
+        outcomes.insert(block.index, Outcome::Failed { message: message.clone() });
+        message
+    };
+    for block in &chapter.blocks {
+        let t0 = Instant::now();
+        let id = format!("block-{}", block.line);
+        match &block.verification {
+            Verification::Run => {
+                let out = session.run(&id, &block.shown).map_err(|why| {
+                    let message = format!("{file}:{}: {why}\n--- command\n{}", block.line, block.shown.trim_end());
+                    fail(outcomes, block, message)
+                })?;
+                eprintln!("  ran {file}:{} in {} ms", block.line, t0.elapsed().as_millis());
+                outcomes.insert(block.index, Outcome::Passed);
+                last_run = Some((block, out));
+            }
+            Verification::Server { port } => {
+                session.start_server(&id, &block.shown, *port).map_err(|why| {
+                    let message = format!("{file}:{}: {why}\n--- command\n{}", block.line, block.shown.trim_end());
+                    fail(outcomes, block, message)
+                })?;
+                eprintln!("  started {file}:{} (ready in {} ms)", block.line, t0.elapsed().as_millis());
+                outcomes.insert(block.index, Outcome::Passed);
+            }
+            Verification::Output => {
+                // The policy (build.rs) guarantees a shell `run` block right before.
+                let (command, actual) = last_run.take().ok_or_else(|| format!("{file}:{}: no command before this output", block.line))?;
+                let want = redact::redact(&block.shown);
+                let got = redact::redact(&actual);
+                if want.trim_end() == got.trim_end() {
+                    outcomes.insert(block.index, Outcome::Passed);
+                    continue;
+                }
+                if overwrite_snapshots() && block.include.is_none() {
+                    rewrites.push((block, actual));
+                    outcomes.insert(block.index, Outcome::Passed);
+                    continue;
+                }
+                let message = format!(
+                    "{file}:{}: the output shown differs from what the command printed\n\
+                     --- command ({file}:{})\n{}\n\
+                     --- diff (- shown in the book, + actual; UUIDs, times and durations redacted)\n{}\n\
+                     (to accept the new output: SNAPSHOTS=overwrite scripts/test)",
+                    block.line,
+                    command.line,
+                    command.shown.trim_end(),
+                    redact::diff(&want, &got)
+                );
+                return Err(fail(outcomes, block, message));
+            }
+            // Everything else has other evidence (suites, checkers, the diagrams test).
+            _ => {}
+        }
+    }
+    session.stop();
+    if !rewrites.is_empty() {
+        overwrite::rewrite_outputs(&paths::repo_root().join(&file), &rewrites)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! One bash session per chapter: commands run in order in the same shell, so `cd` and
+//! `export` carry over as they do for a reader; servers run in their own process groups
+//! until the session ends.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use crate::env::reader_env;
+use crate::http;
+
+/// How long one shell block may take.
+const BLOCK_LIMIT: Duration = Duration::from_secs(300);
+/// How long a server may take to answer its port (its first start may compile it).
+const SERVER_LIMIT: Duration = Duration::from_secs(600);
+
+pub struct Session {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    dir: PathBuf,
+    servers: Vec<u32>,
+}
+
+impl Session {
+    /// Starts bash in `cwd`, with a scratch folder `dir` for scripts and logs.
+    pub fn start(cwd: &Path, dir: PathBuf) -> Result<Session, String> {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let mut child = reader_env(&mut Command::new("bash"))
+            .args(["--noprofile", "--norc"])
+            .current_dir(cwd)
+            .env("QS_SESSION_DIR", &dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("starting bash: {e}"))?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Session { child, stdin, lines, dir, servers: Vec::new() })
+    }
+
+    /// Sends one command line followed by an echo of `marker`, and waits for the marker:
+    /// Timeout if it takes longer than `limit`, Disconnected if bash exited.
+    fn send_and_wait(&mut self, command: &str, marker: &str, limit: Duration) -> Result<(), RecvTimeoutError> {
+        writeln!(self.stdin, "{command}; echo {marker}").map_err(|_| RecvTimeoutError::Disconnected)?;
+        self.stdin.flush().map_err(|_| RecvTimeoutError::Disconnected)?;
+        let deadline = Instant::now() + limit;
+        loop {
+            if self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now()))? == marker {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Runs a block's code in the session; returns its combined stdout and stderr, or why
+    /// it failed (with the output so far).
+    pub fn run(&mut self, id: &str, code: &str) -> Result<String, String> {
+        let script = self.dir.join(format!("{id}.sh"));
+        let out = self.dir.join(format!("{id}.out"));
+        std::fs::write(&script, code).map_err(|e| e.to_string())?;
+        // errexit + pipefail inside the group: the first failing command ends the session.
+        // Output goes to a file; bash's own stdout carries only the end marker.
+        let command =
+            format!("set -eo pipefail; {{ source {script:?}; }} >{out:?} 2>&1 </dev/null; set +e +o pipefail");
+        let result = self.send_and_wait(&command, &format!("__QS_DONE_{id}__"), BLOCK_LIMIT);
+        let output = std::fs::read_to_string(&out).unwrap_or_default();
+        match result {
+            Ok(()) => Ok(output),
+            Err(RecvTimeoutError::Timeout) => {
+                Err(format!("still running after {} s\n--- output so far\n{output}", BLOCK_LIMIT.as_secs()))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
+                Err(format!("the command failed ({status})\n--- output\n{output}"))
+            }
+        }
+    }
+
+    /// Starts a server block in its own process group, with the session's environment and
+    /// directory, and waits until `http://127.0.0.1:{port}/health` answers 200.
+    pub fn start_server(&mut self, id: &str, code: &str, port: u16) -> Result<(), String> {
+        let script = self.dir.join(format!("{id}.sh"));
+        let log = self.dir.join(format!("{id}.log"));
+        let pidfile = self.dir.join(format!("{id}.pid"));
+        std::fs::write(&script, code).map_err(|e| e.to_string())?;
+        let command = format!("setsid bash {script:?} >{log:?} 2>&1 </dev/null & echo $! >{pidfile:?}");
+        self.send_and_wait(&command, &format!("__QS_STARTED_{id}__"), Duration::from_secs(10))
+            .map_err(|_| "the shell did not start the server".to_string())?;
+        let pid: u32 = std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|p| p.trim().parse().ok())
+            .ok_or("the shell did not report the server's pid")?;
+        self.servers.push(pid);
+        let url = format!("http://127.0.0.1:{port}/health");
+        let deadline = Instant::now() + SERVER_LIMIT;
+        loop {
+            if let Ok((200, _)) = http::get(&url, Duration::from_secs(1)) {
+                return Ok(());
+            }
+            let alive = is_alive(pid);
+            if !alive || Instant::now() > deadline {
+                let why = if alive { format!("was still not ready after {} s", SERVER_LIMIT.as_secs()) } else { "exited".into() };
+                return Err(format!(
+                    "the server {why} before {url} answered 200\n--- last lines of {}\n{}",
+                    log.display(),
+                    tail(&log, 40)
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Stops the servers (TERM to each process group, KILL after 10 s) and the shell.
+    pub fn stop(&mut self) {
+        for pid in self.servers.drain(..).rev() {
+            stop_group(pid);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn is_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|s| !s.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')))
+}
+
+fn stop_group(pid: u32) {
+    let group = format!("-{pid}");
+    let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while is_alive(pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+}
+
+fn tail(path: &Path, n: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
