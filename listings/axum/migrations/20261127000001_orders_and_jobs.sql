@@ -4,7 +4,8 @@ CREATE TABLE orders (
     id             uuid PRIMARY KEY,
     customer_email text        NOT NULL,
     items          jsonb       NOT NULL,
-    total          numeric(12, 2) NOT NULL,
+    -- Money in whole cents, as the app computes it.
+    total_cents    bigint      NOT NULL CHECK (total_cents > 0),
     -- submitted: task created | queued: background job pending | failed: see failure_reason
     status         text        NOT NULL CHECK (status IN ('submitted', 'queued', 'failed')),
     task_uuid      uuid,

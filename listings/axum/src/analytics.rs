@@ -13,12 +13,18 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::api::{ApiError, json_body};
 use crate::tasker::TaskRequest;
+use crate::validation::is_label;
+
+pub const MAX_SOURCE_CHARS: usize = 64;
 
 fn validate(body: &Value) -> Result<(String, NaiveDate, NaiveDate), ApiError> {
     let mut errors = BTreeMap::new();
     let source = body["source"].as_str().unwrap_or("").trim().to_string();
     if source.is_empty() {
         errors.insert("source".to_string(), "is required".to_string());
+    } else if !is_label(&source, 1, MAX_SOURCE_CHARS) {
+        let message = format!("must be at most {MAX_SOURCE_CHARS} characters, none of them control characters");
+        errors.insert("source".to_string(), message);
     }
     let mut date = |field: &str| match body[field].as_str().map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d")) {
         Some(Ok(d)) => Some(d),
@@ -48,7 +54,10 @@ pub async fn create(
     let (source, from, to) = validate(&json_body(body)?)?;
     let id = Uuid::now_v7();
     let mut tx = app.db.begin().await?;
-    sqlx::query("INSERT INTO analytics_jobs (id, source, date_from, date_to, status) VALUES ($1, $2, $3, $4, 'submitted')")
+    sqlx::query(
+        "INSERT INTO analytics_jobs (id, source, date_from, date_to, status) \
+         VALUES ($1, $2, $3, $4, 'submitted')",
+    )
         .bind(id)
         .bind(&source)
         .bind(from)

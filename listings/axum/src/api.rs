@@ -10,11 +10,14 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::tasker::TaskerError;
+use crate::validation::MAX_BODY_BYTES;
 
 #[derive(Debug)]
 pub enum ApiError {
     /// 422: the request body is not acceptable; one message per field.
     Invalid(BTreeMap<String, String>),
+    /// 413: the body is larger than the app reads; answered like any field error.
+    TooLarge,
     NotFound(&'static str),
     /// 409: Tasker already has a task with this identity.
     Duplicate(String),
@@ -48,6 +51,11 @@ impl IntoResponse for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({ "error": "validation_failed", "fields": fields }),
             ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({ "error": "validation_failed", "fields": {
+                    "body": format!("must be at most {MAX_BODY_BYTES} bytes") } }),
+            ),
             ApiError::NotFound(what) => (StatusCode::NOT_FOUND, json!({ "error": "not_found", "message": what })),
             ApiError::Duplicate(m) => (StatusCode::CONFLICT, json!({ "error": "duplicate", "message": m })),
             ApiError::TaskerDown(m) => (
@@ -55,18 +63,25 @@ impl IntoResponse for ApiError {
                 json!({ "error": "tasker_unavailable", "message": m, "stored": false }),
             ),
             ApiError::TaskerRejected(m) => (StatusCode::BAD_GATEWAY, json!({ "error": "tasker_rejected", "message": m })),
-            ApiError::Internal(m) => (StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": "internal", "message": m })),
+            ApiError::Internal(m) => {
+                // The details stay in the server's log: they are about the server, not the request.
+                eprintln!("internal error: {m}");
+                let message = "the server could not complete the request; nothing was stored";
+                (StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": "internal", "message": message }))
+            }
         };
         (status, Json(body)).into_response()
     }
 }
 
-/// Accepts any JSON body and turns a malformed one into a 422 with a `body` field error,
-/// instead of axum's plain-text rejection.
+/// Accepts any JSON object and turns every other body (malformed, nested too deeply for
+/// the parser, too large, not an object) into a field error on `body`, instead of axum's
+/// plain-text rejection.
 pub fn json_body(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
     match body {
         Ok(Json(v)) if v.is_object() => Ok(v),
         Ok(_) => Err(invalid("body", "must be a JSON object")),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge),
         Err(rejection) => Err(invalid("body", &rejection.body_text())),
     }
 }

@@ -7,13 +7,17 @@ pub mod handlers;
 pub mod money;
 pub mod orders;
 /// What `tasker-ctl generate handler --language rust` writes for the e-commerce template,
-/// unchanged (tests/scaffold.rs regenerates and compares). Compiled, never called.
+/// unchanged (tests/scaffold.rs regenerates and compares), so not formatted. Compiled,
+/// never called.
 #[allow(dead_code, unused_variables)]
+#[rustfmt::skip]
 mod scaffold;
 pub mod tasker;
+pub mod validation;
 pub mod worker;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use sqlx::PgPool;
 
@@ -56,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/{id}", get(orders::show))
         .route("/analytics/jobs", post(analytics::create))
         .route("/analytics/jobs/{id}", get(analytics::show))
+        .layer(DefaultBodyLimit::max(validation::MAX_BODY_BYTES))
         .with_state(state)
 }
 // ANCHOR_END: router

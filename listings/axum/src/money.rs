@@ -1,45 +1,108 @@
-//! Money in whole cents, so totals add up exactly; shared by the handlers and the API's
-//! validation (which shows the customer the same total the workflow will compute).
+//! Money in whole cents, so totals add up exactly. Prices arrive as JSON numbers of dollars
+//! (24.99) and leave the same way; everything in between is an integer number of cents.
 
-use std::ops::Add;
+use std::fmt;
 
 pub const TAX_RATE_PERCENT: i64 = 8;
 /// Orders from this subtotal ship free; below it shipping costs FLAT_SHIPPING.
 pub const FREE_SHIPPING_FROM: Cents = Cents(100_00);
 pub const FLAT_SHIPPING: Cents = Cents(9_99);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Cents(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Cents(i64);
 
 impl Cents {
-    pub fn from_amount(amount: f64) -> Cents {
-        Cents((amount * 100.0).round() as i64)
+    pub const ZERO: Cents = Cents(0);
+
+    pub const fn new(cents: i64) -> Cents {
+        Cents(cents)
     }
-    pub fn times(self, n: u32) -> Cents {
-        Cents(self.0 * n as i64)
+
+    pub fn get(self) -> i64 {
+        self.0
     }
-    /// Rounded half away from zero, as a till would.
+
+    /// Reads an amount of dollars with at most two decimals (24.99), or `None` for anything
+    /// else: NaN, infinities, sub-cent fractions, amounts beyond what cents can hold.
+    pub fn from_dollars(amount: f64) -> Option<Cents> {
+        let cents = amount * 100.0;
+        if !cents.is_finite() || cents.abs() > 1e15 {
+            return None;
+        }
+        let whole = cents.round();
+        // 24.99 is 2498.9999… in binary floating point: allow for that (a relative error),
+        // not for 24.999 or 0.000000001.
+        ((cents - whole).abs() <= 1e-9 * whole.abs().max(1.0)).then_some(Cents(whole as i64))
+    }
+
+    /// The amount in dollars, for JSON (exact for every value `from_dollars` accepts).
+    pub fn dollars(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+
+    pub fn checked_mul(self, n: u64) -> Option<Cents> {
+        i64::try_from(n).ok().and_then(|n| self.0.checked_mul(n)).map(Cents)
+    }
+
+    pub fn checked_add(self, other: Cents) -> Option<Cents> {
+        self.0.checked_add(other.0).map(Cents)
+    }
+
+    /// `p` percent, rounded half away from zero, as a till would.
     pub fn percent(self, p: i64) -> Cents {
         Cents((self.0 * p + 50) / 100)
     }
-    pub fn amount(self) -> f64 {
-        self.0 as f64 / 100.0
-    }
 }
 
-impl Add for Cents {
-    type Output = Cents;
-    fn add(self, o: Cents) -> Cents {
-        Cents(self.0 + o.0)
+impl fmt::Display for Cents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
     }
 }
 
 pub fn shipping_for(subtotal: Cents) -> Cents {
-    if subtotal >= FREE_SHIPPING_FROM { Cents(0) } else { FLAT_SHIPPING }
+    if subtotal >= FREE_SHIPPING_FROM { Cents::ZERO } else { FLAT_SHIPPING }
 }
 
-/// What the order will cost: subtotal + tax + shipping.
-pub fn order_total(lines: impl IntoIterator<Item = (f64, u32)>) -> Cents {
-    let subtotal = lines.into_iter().fold(Cents(0), |acc, (price, qty)| acc + Cents::from_amount(price).times(qty));
-    subtotal + subtotal.percent(TAX_RATE_PERCENT) + shipping_for(subtotal)
+/// What an order costs. Callers bound the subtotal (validation's limits), so the tax and
+/// shipping added to it cannot overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub subtotal: Cents,
+    pub tax: Cents,
+    pub shipping: Cents,
+    pub total: Cents,
+}
+
+impl Totals {
+    pub fn for_subtotal(subtotal: Cents) -> Totals {
+        let tax = subtotal.percent(TAX_RATE_PERCENT);
+        let shipping = shipping_for(subtotal);
+        Totals { subtotal, tax, shipping, total: Cents(subtotal.0 + tax.0 + shipping.0) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dollars_with_at_most_two_decimals() {
+        assert_eq!(Cents::from_dollars(24.99), Some(Cents(2499)));
+        assert_eq!(Cents::from_dollars(0.1 + 0.2), Some(Cents(30)));
+        assert_eq!(Cents::from_dollars(12.5), Some(Cents(1250)));
+        assert_eq!(Cents::from_dollars(24.999), None);
+        assert_eq!(Cents::from_dollars(1e-9), None);
+        assert_eq!(Cents::from_dollars(1e308), None);
+        assert_eq!(Cents::from_dollars(f64::NAN), None);
+    }
+
+    #[test]
+    fn totals_in_cents() {
+        let t = Totals::for_subtotal(Cents(62_48));
+        assert_eq!((t.tax, t.shipping, t.total), (Cents(5_00), Cents(9_99), Cents(77_47)));
+        assert_eq!(Totals::for_subtotal(Cents(100_00)).shipping, Cents::ZERO);
+        assert_eq!(Cents(77_47).to_string(), "77.47");
+        assert_eq!(Cents(77_47).dollars(), 77.47);
+    }
 }

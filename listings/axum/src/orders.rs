@@ -1,7 +1,5 @@
 //! `POST /orders`, `POST /orders/async`, `GET /orders/{id}`.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -11,65 +9,9 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::api::{ApiError, json_body};
-use crate::money::order_total;
+use crate::money::Cents;
 use crate::tasker::TaskRequest;
-
-/// A validated order, ready to store and to hand to Tasker.
-pub struct NewOrder {
-    pub customer_email: String,
-    pub items: Vec<Value>,
-    pub total: f64,
-}
-
-/// Every problem at once, keyed by field path (`cart_items[1].quantity`).
-pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
-    let mut errors = BTreeMap::new();
-    let email = body["customer_email"].as_str().unwrap_or("").trim().to_string();
-    let well_formed = email.split_once('@').is_some_and(|(user, domain)| {
-        !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
-    });
-    if email.is_empty() {
-        errors.insert("customer_email".into(), "is required".into());
-    } else if !well_formed || email.contains(char::is_whitespace) {
-        errors.insert("customer_email".into(), "is not a valid email address".into());
-    }
-    let mut items = Vec::new();
-    let mut lines = Vec::new();
-    match body["cart_items"].as_array() {
-        None => {
-            errors.insert("cart_items".into(), "is required and must be a list".into());
-        }
-        Some(list) if list.is_empty() => {
-            errors.insert("cart_items".into(), "must contain at least one item".into());
-        }
-        Some(list) => {
-            for (i, item) in list.iter().enumerate() {
-                let field = |name: &str| format!("cart_items[{i}].{name}");
-                let sku = item["sku"].as_str().unwrap_or("").trim();
-                if sku.is_empty() {
-                    errors.insert(field("sku"), "is required".into());
-                }
-                let name = item["name"].as_str().unwrap_or(sku).to_string();
-                let quantity = item["quantity"].as_u64().filter(|q| *q > 0 && *q <= 10_000);
-                if quantity.is_none() {
-                    errors.insert(field("quantity"), "must be a whole number from 1 to 10000".into());
-                }
-                let price = item["unit_price"].as_f64().filter(|p| *p > 0.0 && p.is_finite());
-                if price.is_none() {
-                    errors.insert(field("unit_price"), "must be a number greater than 0".into());
-                }
-                if let (Some(q), Some(p)) = (quantity, price) {
-                    lines.push((p, q as u32));
-                    items.push(json!({ "sku": sku, "name": name, "quantity": q, "unit_price": p }));
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    Ok(NewOrder { customer_email: email, items, total: order_total(lines).amount() })
-}
+use crate::validation::{NewOrder, validate_order};
 
 pub fn order_task(order_id: Uuid, order: &NewOrder) -> TaskRequest {
     TaskRequest {
@@ -79,7 +21,7 @@ pub fn order_task(order_id: Uuid, order: &NewOrder) -> TaskRequest {
         context: json!({
             "order_id": order_id,
             "customer_email": order.customer_email,
-            "cart_items": order.items,
+            "cart_items": order.items_json(),
         }),
         initiator: "axum-quickstart".into(),
         source_system: "web".into(),
@@ -93,7 +35,10 @@ pub fn order_task(order_id: Uuid, order: &NewOrder) -> TaskRequest {
 /// (primary key) and the task context (Tasker's identity): either answers 409.
 fn order_id(headers: &HeaderMap) -> Uuid {
     match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
-        Some(key) => Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("urn:axum-quickstart:order:{key}").as_bytes()),
+        Some(key) => {
+            let name = format!("urn:axum-quickstart:order:{key}");
+            Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes())
+        }
         None => Uuid::now_v7(),
     }
 }
@@ -110,16 +55,24 @@ fn duplicate_or(e: sqlx::Error, id: Uuid) -> ApiError {
 }
 
 /// Stores a validated order; a primary-key clash is a reused Idempotency-Key (409).
-async fn insert_order<'e>(db: impl sqlx::PgExecutor<'e>, id: Uuid, order: &NewOrder, status: &str) -> Result<(), ApiError> {
-    sqlx::query("INSERT INTO orders (id, customer_email, items, total, status) VALUES ($1, $2, $3, $4::numeric, $5)")
-        .bind(id)
-        .bind(&order.customer_email)
-        .bind(json!(order.items))
-        .bind(order.total.to_string())
-        .bind(status)
-        .execute(db)
-        .await
-        .map_err(|e| duplicate_or(e, id))?;
+async fn insert_order<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    id: Uuid,
+    order: &NewOrder,
+    status: &str,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "INSERT INTO orders (id, customer_email, items, total_cents, status) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(&order.customer_email)
+    .bind(order.items_json())
+    .bind(order.totals.total.get())
+    .bind(status)
+    .execute(db)
+    .await
+    .map_err(|e| duplicate_or(e, id))?;
     Ok(())
 }
 
@@ -143,10 +96,13 @@ pub async fn create(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "task_uuid": task.task_uuid, "status": "submitted", "total": order.total })),
-    ))
+    let answer = json!({
+        "id": id,
+        "task_uuid": task.task_uuid,
+        "status": "submitted",
+        "total": order.totals.total.dollars(),
+    });
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 // ANCHOR_END: create_order
 
@@ -168,7 +124,8 @@ pub async fn create_async(
             Err(e) => ("failed", None, Some(e.to_string())),
         };
         let saved = sqlx::query(
-            "UPDATE orders SET status = $2, task_uuid = $3, failure_reason = $4, updated_at = now() WHERE id = $1",
+            "UPDATE orders SET status = $2, task_uuid = $3, failure_reason = $4, \
+             updated_at = now() WHERE id = $1",
         )
         .bind(id)
         .bind(status)
@@ -184,21 +141,33 @@ pub async fn create_async(
 }
 // ANCHOR_END: create_order_async
 
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: Uuid,
+    customer_email: String,
+    items: Value,
+    total_cents: i64,
+    status: String,
+    task_uuid: Option<Uuid>,
+    failure_reason: Option<String>,
+}
+
 pub async fn show(State(app): State<AppState>, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
-    let row: Option<(Uuid, String, Value, String, String, Option<Uuid>, Option<String>)> = sqlx::query_as(
-        "SELECT id, customer_email, items, total::text, status, task_uuid, failure_reason FROM orders WHERE id = $1",
+    let row: Option<OrderRow> = sqlx::query_as(
+        "SELECT id, customer_email, items, total_cents, status, task_uuid, failure_reason \
+         FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&app.db)
     .await?;
-    let (id, email, items, total, status, task_uuid, failure_reason) = row.ok_or(ApiError::NotFound("no such order"))?;
+    let order = row.ok_or(ApiError::NotFound("no such order"))?;
     Ok(Json(json!({
-        "id": id,
-        "customer_email": email,
-        "items": items,
-        "total": total.parse::<f64>().unwrap_or_default(),
-        "status": status,
-        "task_uuid": task_uuid,
-        "failure_reason": failure_reason,
+        "id": order.id,
+        "customer_email": order.customer_email,
+        "items": order.items,
+        "total": Cents::new(order.total_cents).dollars(),
+        "status": order.status,
+        "task_uuid": order.task_uuid,
+        "failure_reason": order.failure_reason,
     })))
 }

@@ -1,5 +1,6 @@
 //! The Tasker worker, embedded in the app process.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +14,11 @@ use crate::handlers::Registry;
 /// `TASKER_TEMPLATE_PATH` and listens on their namespaces' queues), then routes the steps
 /// it receives to our handlers.
 pub async fn start() -> anyhow::Result<WorkerSystemHandle> {
+    // The same folder the worker registers templates from: every callable needs a handler.
+    let templates = std::env::var_os("TASKER_TEMPLATE_PATH")
+        .map(PathBuf::from)
+        .ok_or_else(|| anyhow::anyhow!("TASKER_TEMPLATE_PATH is not set: where are the task templates?"))?;
+    let registry = Registry::for_templates(&templates)?;
     let mut worker = WorkerBootstrap::bootstrap().await.map_err(|e| anyhow::anyhow!("Tasker worker: {e}"))?;
     let handles = worker
         .take_dispatch_handles()
@@ -27,7 +33,7 @@ pub async fn start() -> anyhow::Result<WorkerSystemHandle> {
     let (service, _capacity) = HandlerDispatchService::with_callback(
         handles.dispatch_receiver,
         handles.completion_sender,
-        Arc::new(Registry::with_quickstart_handlers()),
+        Arc::new(registry),
         config,
         Arc::new(NoOpCallback),
     );

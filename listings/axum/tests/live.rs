@@ -4,12 +4,14 @@
 //! down".
 
 use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum_quickstart::tasker::{TaskRequest, TaskerApi, WaitError};
 use serde_json::{Value, json};
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 struct App {
@@ -19,31 +21,57 @@ struct App {
     _child: Mutex<Child>,
 }
 
+/// What `scripts/stack env` exports; the tests run with it (scripts/test sets it up).
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the tests through scripts/test, or after `eval \"$(scripts/stack env)\"`")
+    })
+}
+
 fn orchestration_url() -> String {
-    std::env::var("ORCHESTRATION_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into())
+    env("ORCHESTRATION_URL")
+}
+
+/// The app's own database: Tasker's server, database `example_axum`.
+fn app_database_url() -> String {
+    let tasker = env("DATABASE_URL");
+    let server = tasker.rsplit_once('/').map(|(server, _)| server).unwrap_or(&tasker);
+    format!("{server}/example_axum")
+}
+
+/// The app's binary, as Cargo tells the test when it runs it (not when it compiles it: a
+/// checkout sharing the build cache may have compiled this test).
+fn app_binary() -> PathBuf {
+    std::env::var_os("CARGO_BIN_EXE_axum-quickstart")
+        .map(PathBuf::from)
+        .expect("CARGO_BIN_EXE_axum-quickstart: run this test with cargo test")
 }
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn spawn_app(extra_env: &[(&str, &str)]) -> App {
+async fn answers(url: &str) -> bool {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().unwrap();
+    client.get(url).send().await.is_ok_and(|r| r.status().is_success())
+}
+
+async fn spawn_app(extra_env: &[(&str, &str)]) -> App {
     let ready = Instant::now();
-    let health = std::process::Command::new("curl")
-        .args(["-sf", "-o", "/dev/null", &format!("{}/health/ready", orchestration_url())])
-        .status()
-        .expect("curl");
-    assert!(health.success(), "the Tasker stack is not running: start it with `scripts/stack up`");
     assert!(
-        std::env::var_os("TASKER_CONFIG_PATH").is_some(),
-        "TASKER_CONFIG_PATH is not set: run the tests through `scripts/test`, or after `eval \"$(scripts/stack env)\"`"
+        answers(&format!("{}/health/ready", orchestration_url())).await,
+        "the Tasker stack is not running: start it with `scripts/stack up`"
     );
+    env("TASKER_CONFIG_PATH");
 
     let port = free_port();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_axum-quickstart"));
+    // Cargo runs integration tests from the package's directory.
+    let templates = std::env::current_dir().unwrap().join("templates");
+    let mut cmd = Command::new(app_binary());
     cmd.env("PORT", port.to_string())
+        .env("APP_DATABASE_URL", app_database_url())
         .env("APP_EXIT_ON_STDIN_EOF", "1")
-        .env("TASKER_TEMPLATE_PATH", concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))
+        .env("TASKER_TEMPLATE_PATH", templates)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -62,56 +90,44 @@ fn spawn_app(extra_env: &[(&str, &str)]) -> App {
     });
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let up = Command::new("curl").args(["-sf", "-o", "/dev/null", &format!("{url}/health")]).status().unwrap();
-        if up.success() {
-            break;
-        }
+    while !answers(&format!("{url}/health")).await {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("axum-quickstart exited ({status}) before answering /health");
         }
         assert!(Instant::now() < deadline, "axum-quickstart did not answer /health within 60 s");
-        std::thread::sleep(Duration::from_millis(50));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     eprintln!("axum-quickstart up on {url} in {} ms", ready.elapsed().as_millis());
     App { url, _stdin: Mutex::new(stdin), _child: Mutex::new(child) }
 }
 
 /// The app with its worker, shared by all tests.
-fn app() -> &'static str {
-    static APP: OnceLock<App> = OnceLock::new();
-    &APP.get_or_init(|| {
-        let app = spawn_app(&[]);
-        prime_templates(&app.url);
+async fn app() -> &'static str {
+    static APP: OnceCell<App> = OnceCell::const_new();
+    &APP.get_or_init(|| async {
+        let app = spawn_app(&[]).await;
+        prime_templates(&app.url).await;
         app
     })
+    .await
     .url
 }
 
 /// One task of each template, one at a time, before the tests run in parallel. Tasker 0.1.8
 /// creates a template's step rows on its first task; two first tasks at the same moment
 /// collide on a unique constraint and one is answered 500 (seen on a fresh database).
-fn prime_templates(url: &str) {
-    let orders = Command::new("curl")
-        .args(["-sf", "-o", "/dev/null", "-X", "POST", "-H", "content-type: application/json"])
-        .arg("-d")
-        .arg(cart(&unique_email()).to_string())
-        .arg(format!("{url}/orders"))
-        .status()
-        .unwrap();
-    let jobs = Command::new("curl")
-        .args(["-sf", "-o", "/dev/null", "-X", "POST", "-H", "content-type: application/json"])
-        .args(["-d", r#"{"source": "prime", "date_from": "2026-11-01", "date_to": "2026-11-01"}"#])
-        .arg(format!("{url}/analytics/jobs"))
-        .status()
-        .unwrap();
-    assert!(orders.success() && jobs.success(), "priming the templates through the app failed");
+async fn prime_templates(url: &str) {
+    let (orders, _) = post(format!("{url}/orders"), cart(&unique_email())).await;
+    let job = json!({ "source": "prime", "date_from": "2026-11-01", "date_to": "2026-11-01" });
+    let (jobs, _) = post(format!("{url}/analytics/jobs"), job).await;
+    assert!(orders == 201 && jobs == 201, "priming the templates through the app failed: {orders}, {jobs}");
 }
 
 /// A second instance whose Tasker is a closed port, and which runs no worker.
-fn app_without_tasker() -> &'static str {
-    static APP: OnceLock<App> = OnceLock::new();
-    &APP.get_or_init(|| spawn_app(&[("ORCHESTRATION_URL", "http://127.0.0.1:9"), ("APP_WORKER", "off")])).url
+async fn app_without_tasker() -> &'static str {
+    static APP: OnceCell<App> = OnceCell::const_new();
+    let closed = [("ORCHESTRATION_URL", "http://127.0.0.1:9"), ("APP_WORKER", "off")];
+    &APP.get_or_init(|| spawn_app(&closed)).await.url
 }
 
 fn tasker() -> TaskerApi {
@@ -119,9 +135,7 @@ fn tasker() -> TaskerApi {
 }
 
 async fn db() -> sqlx::PgPool {
-    let url = std::env::var("APP_DATABASE_URL")
-        .unwrap_or_else(|_| "postgresql://tasker:tasker@127.0.0.1:54329/example_axum".into());
-    sqlx::PgPool::connect(&url).await.expect("connecting to example_axum")
+    sqlx::PgPool::connect(&app_database_url()).await.expect("connecting to example_axum")
 }
 
 async fn orders_for(email: &str) -> i64 {
@@ -189,7 +203,7 @@ fn uuid_of(v: &Value) -> Uuid {
 async fn an_order_runs_all_five_steps_and_prices_the_cart() {
     let email = unique_email();
     let body = cart(&email);
-    let (status, created) = post(format!("{}/orders", app()), body.clone()).await;
+    let (status, created) = post(format!("{}/orders", app().await), body.clone()).await;
     assert_eq!(status, 201, "{created}");
     let task_uuid = uuid_of(&created["task_uuid"]);
 
@@ -220,7 +234,7 @@ async fn an_order_runs_all_five_steps_and_prices_the_cart() {
     let payment = tasker().get_step(task_uuid, payment.step_uuid).await.unwrap();
     assert_eq!(payment.result().unwrap()["amount_charged"].as_f64(), want["total"].as_f64());
 
-    let (_, record) = get(format!("{}/orders/{}", app(), created["id"].as_str().unwrap())).await;
+    let (_, record) = get(format!("{}/orders/{}", app().await, created["id"].as_str().unwrap())).await;
     assert_eq!(record["task_uuid"], created["task_uuid"]);
     assert_eq!(record["status"], "submitted");
 }
@@ -228,7 +242,7 @@ async fn an_order_runs_all_five_steps_and_prices_the_cart() {
 #[tokio::test]
 async fn the_analytics_extracts_run_at_the_same_time() {
     let (status, created) =
-        post(format!("{}/analytics/jobs", app()), json!({ "source": "web", "date_from": "2026-11-01", "date_to": "2026-11-07" }))
+        post(format!("{}/analytics/jobs", app().await), json!({ "source": "web", "date_from": "2026-11-01", "date_to": "2026-11-07" }))
             .await;
     assert_eq!(status, 201, "{created}");
     let task_uuid = uuid_of(&created["task_uuid"]);
@@ -277,10 +291,10 @@ async fn settled_order(app: &str, id: &str) -> Value {
 #[tokio::test]
 async fn an_async_order_gets_its_task_in_the_background() {
     let email = unique_email();
-    let (status, queued) = post(format!("{}/orders/async", app()), cart(&email)).await;
+    let (status, queued) = post(format!("{}/orders/async", app().await), cart(&email)).await;
     assert_eq!(status, 202, "{queued}");
     assert_eq!(queued["status"], "queued");
-    let record = settled_order(app(), queued["id"].as_str().unwrap()).await;
+    let record = settled_order(app().await, queued["id"].as_str().unwrap()).await;
     assert_eq!(record["status"], "submitted", "{record}");
     let task = tasker().wait_for_task_completion(uuid_of(&record["task_uuid"]), Duration::from_secs(20)).await.unwrap();
     assert_eq!(task.status, "complete");
@@ -289,9 +303,9 @@ async fn an_async_order_gets_its_task_in_the_background() {
 #[tokio::test]
 async fn an_async_order_records_why_tasker_could_not_take_it() {
     let email = unique_email();
-    let (status, queued) = post(format!("{}/orders/async", app_without_tasker()), cart(&email)).await;
+    let (status, queued) = post(format!("{}/orders/async", app_without_tasker().await), cart(&email)).await;
     assert_eq!(status, 202, "{queued}");
-    let record = settled_order(app_without_tasker(), queued["id"].as_str().unwrap()).await;
+    let record = settled_order(app_without_tasker().await, queued["id"].as_str().unwrap()).await;
     assert_eq!(record["status"], "failed", "{record}");
     assert_eq!(record["task_uuid"], Value::Null);
     let reason = record["failure_reason"].as_str().unwrap();
@@ -301,7 +315,7 @@ async fn an_async_order_records_why_tasker_could_not_take_it() {
 #[tokio::test]
 async fn a_sync_order_without_tasker_is_a_503_and_stores_nothing() {
     let email = unique_email();
-    let (status, body) = post(format!("{}/orders", app_without_tasker()), cart(&email)).await;
+    let (status, body) = post(format!("{}/orders", app_without_tasker().await), cart(&email)).await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["error"], "tasker_unavailable");
     assert_eq!(orders_for(&email).await, 0, "a failed order must leave no row behind");
@@ -323,13 +337,13 @@ async fn bad_input_is_a_422_with_field_errors_and_stores_nothing() {
     ];
     for path in ["/orders", "/orders/async"] {
         for (body, field) in &cases {
-            let (status, answer) = post(format!("{}{path}", app()), body.clone()).await;
+            let (status, answer) = post(format!("{}{path}", app().await), body.clone()).await;
             assert_eq!(status, 422, "{path} {body} → {answer}");
             assert_eq!(answer["error"], "validation_failed");
             assert!(answer["fields"][*field].is_string(), "{path} {body}: no error for `{field}` in {answer}");
         }
         let malformed = reqwest::Client::new()
-            .post(format!("{}{path}", app()))
+            .post(format!("{}{path}", app().await))
             .header("content-type", "application/json")
             .body(format!("{{\"customer_email\": \"{email}\", \"cart_items\": [")) // cut off
             .send()
@@ -339,7 +353,7 @@ async fn bad_input_is_a_422_with_field_errors_and_stores_nothing() {
         let answer: Value = malformed.json().await.unwrap();
         assert!(answer["fields"]["body"].is_string(), "{answer}");
     }
-    let (status, answer) = post(format!("{}/analytics/jobs", app()), json!({ "source": "", "date_from": "2026-13-01", "date_to": "x" })).await;
+    let (status, answer) = post(format!("{}/analytics/jobs", app().await), json!({ "source": "", "date_from": "2026-13-01", "date_to": "x" })).await;
     assert_eq!(status, 422, "{answer}");
     for field in ["source", "date_from", "date_to"] {
         assert!(answer["fields"][field].is_string(), "no error for {field}: {answer}");
@@ -351,9 +365,8 @@ async fn bad_input_is_a_422_with_field_errors_and_stores_nothing() {
 async fn the_same_idempotency_key_twice_is_a_409_not_a_second_order() {
     let email = unique_email();
     let key = format!("order-{}", Uuid::new_v4());
-    let send = || {
-        reqwest::Client::new().post(format!("{}/orders", app())).header("Idempotency-Key", key.clone()).json(&cart(&email)).send()
-    };
+    let url = format!("{}/orders", app().await);
+    let send = || reqwest::Client::new().post(&url).header("Idempotency-Key", key.clone()).json(&cart(&email)).send();
     let first = send().await.unwrap();
     assert_eq!(first.status().as_u16(), 201);
     let second = send().await.unwrap();
@@ -386,13 +399,13 @@ async fn tasker_answers_the_same_task_twice_with_a_409_that_the_app_maps_to_409(
 
 #[tokio::test]
 async fn an_unknown_order_is_a_404() {
-    let (status, _) = get(format!("{}/orders/{}", app(), Uuid::new_v4())).await;
+    let (status, _) = get(format!("{}/orders/{}", app().await, Uuid::new_v4())).await;
     assert_eq!(status, 404);
 }
 
 #[tokio::test]
 async fn waiting_stops_early_with_the_failing_steps_error() {
-    app(); // the worker must be running to fail the step
+    app().await; // the worker must be running to fail the step
     let request = TaskRequest {
         name: "ecommerce_order_processing".into(),
         namespace: "ecommerce_rs".into(),

@@ -5,7 +5,9 @@ use std::process::Command;
 
 #[test]
 fn the_committed_scaffold_is_what_tasker_ctl_generates() {
-    let dir = env!("CARGO_MANIFEST_DIR");
+    // Cargo runs integration tests from the package's directory (found at run time, so the
+    // test binary works for whichever checkout runs it).
+    let dir = std::env::current_dir().unwrap().display().to_string();
     let out = std::env::temp_dir().join(format!("scaffold-{}.rs", std::process::id()));
     let status = Command::new("tasker-ctl")
         .args(["generate", "handler", "-l", "rust", "-t"])

@@ -13,25 +13,54 @@ use super::{Outcome, StepFailure, input, parent};
 /// Stands in for a slow query against a source system.
 const EXTRACT_LATENCY: Duration = Duration::from_millis(300);
 
+/// The three systems the pipeline reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Sales,
+    Inventory,
+    Customers,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Sales => "sales",
+            Source::Inventory => "inventory",
+            Source::Customers => "customers",
+        }
+    }
+
+    /// The template's name for the step that extracts this source (a dependency name).
+    pub fn extract_step(self) -> &'static str {
+        match self {
+            Source::Sales => "extract_sales_data",
+            Source::Inventory => "extract_inventory_data",
+            Source::Customers => "extract_customer_data",
+        }
+    }
+
+    fn record(self, day: i64) -> Value {
+        match self {
+            Source::Sales => json!({ "day": day, "orders": 20 + day % 7, "revenue": 1000 + 37 * day }),
+            Source::Inventory => json!({ "day": day, "units_on_hand": 500 - 3 * day }),
+            Source::Customers => json!({ "day": day, "new_customers": 5 + day % 3 }),
+        }
+    }
+}
+
 fn days(step: &TaskSequenceStep) -> Result<i64, StepFailure> {
     let from: NaiveDate = input(step, "date_from")?;
     let to: NaiveDate = input(step, "date_to")?;
     Ok((to - from).num_days() + 1)
 }
 
-pub async fn extract(step: &TaskSequenceStep, callable: &str) -> Outcome {
+pub async fn extract(step: &TaskSequenceStep, source: Source) -> Outcome {
     let started_at = Utc::now();
     let days = days(step)?;
     tokio::time::sleep(EXTRACT_LATENCY).await;
-    let records: Vec<Value> = (0..days)
-        .map(|d| match callable {
-            "extract_sales_data" => json!({ "day": d, "orders": 20 + d % 7, "revenue": 1000 + 37 * d }),
-            "extract_inventory_data" => json!({ "day": d, "units_on_hand": 500 - 3 * d }),
-            _ => json!({ "day": d, "new_customers": 5 + d % 3 }),
-        })
-        .collect();
+    let records: Vec<Value> = (0..days).map(|day| source.record(day)).collect();
     Ok(json!({
-        "source": callable.trim_start_matches("extract_").trim_end_matches("_data"),
+        "source": source.name(),
         "record_count": records.len(),
         "records": records,
         "started_at": started_at.to_rfc3339(),
@@ -43,15 +72,18 @@ fn sum(records: &[Value], field: &str) -> i64 {
     records.iter().filter_map(|r| r[field].as_i64()).sum()
 }
 
-pub async fn transform(step: &TaskSequenceStep, extract_step: &str) -> Outcome {
-    let extracted: Value = parent(step, extract_step)?;
+pub async fn transform(step: &TaskSequenceStep, source: Source) -> Outcome {
+    let extracted: Value = parent(step, source.extract_step())?;
     let records = extracted["records"].as_array().cloned().unwrap_or_default();
-    let summary = match extract_step {
-        "extract_sales_data" => json!({ "total_orders": sum(&records, "orders"), "total_revenue": sum(&records, "revenue") }),
-        "extract_inventory_data" => json!({
+    let summary = match source {
+        Source::Sales => json!({
+            "total_orders": sum(&records, "orders"),
+            "total_revenue": sum(&records, "revenue"),
+        }),
+        Source::Inventory => json!({
             "closing_units": records.last().map(|r| r["units_on_hand"].clone()).unwrap_or(json!(0)),
         }),
-        _ => json!({ "new_customers": sum(&records, "new_customers") }),
+        Source::Customers => json!({ "new_customers": sum(&records, "new_customers") }),
     };
     Ok(json!({ "days": records.len(), "summary": summary }))
 }

@@ -6,13 +6,15 @@ use serde_json::json;
 use tasker_shared::types::base::TaskSequenceStep;
 
 use super::{Outcome, StepFailure, input, parent};
-use crate::money::{Cents, TAX_RATE_PERCENT, shipping_for};
+use crate::money::{Cents, TAX_RATE_PERCENT, Totals};
+use crate::validation::{MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE};
 
+/// A cart line as the task context carries it: prices in dollars.
 #[derive(Debug, Deserialize)]
 pub struct CartItem {
     pub sku: String,
     pub name: String,
-    pub quantity: u32,
+    pub quantity: u64,
     pub unit_price: f64,
 }
 
@@ -20,7 +22,7 @@ pub struct CartItem {
 pub struct ValidatedItem {
     pub sku: String,
     pub name: String,
-    pub quantity: u32,
+    pub quantity: u64,
     pub unit_price: f64,
     pub line_total: f64,
 }
@@ -28,44 +30,48 @@ pub struct ValidatedItem {
 #[derive(Debug, Deserialize)]
 pub struct ValidatedCart {
     pub validated_items: Vec<ValidatedItem>,
-    pub item_count: u32,
+    pub item_count: u64,
     pub total: f64,
+}
+
+/// The item's price in cents, if the task context holds one the app could have accepted.
+fn line_total(item: &CartItem) -> Option<Cents> {
+    let price = Cents::from_dollars(item.unit_price).filter(|p| (Cents::new(1)..=MAX_UNIT_PRICE).contains(p))?;
+    let quantity = Some(item.quantity).filter(|q| (1..=MAX_QUANTITY).contains(q))?;
+    price.checked_mul(quantity)
 }
 
 // ANCHOR: validate_cart
 /// Prices the cart: line totals, subtotal, 8% tax, shipping (free from 100.00), total.
-/// Amounts are computed in whole cents and reported with two decimals.
+/// Amounts are computed in whole cents and reported as dollars.
 pub async fn validate_cart(step: &TaskSequenceStep) -> Outcome {
     let items: Vec<CartItem> = input(step, "cart_items")?;
     if items.is_empty() {
         return Err(StepFailure::permanent("empty_cart", "the cart has no items"));
     }
     let mut validated = Vec::new();
-    let mut subtotal = Cents(0);
+    let mut subtotal = Cents::ZERO;
     for item in &items {
-        if item.quantity == 0 || item.unit_price <= 0.0 {
-            return Err(StepFailure::permanent("invalid_item", format!("{}: bad quantity or price", item.sku)));
-        }
-        let line_total = Cents::from_amount(item.unit_price).times(item.quantity);
-        subtotal = subtotal + line_total;
+        let bad = || StepFailure::permanent("invalid_item", format!("{}: bad quantity or price", item.sku));
+        let line = line_total(item).ok_or_else(bad)?;
+        subtotal = subtotal.checked_add(line).filter(|s| *s <= MAX_ORDER_TOTAL).ok_or_else(bad)?;
         validated.push(ValidatedItem {
             sku: item.sku.clone(),
             name: item.name.clone(),
             quantity: item.quantity,
             unit_price: item.unit_price,
-            line_total: line_total.amount(),
+            line_total: line.dollars(),
         });
     }
-    let tax = subtotal.percent(TAX_RATE_PERCENT);
-    let shipping = shipping_for(subtotal);
+    let totals = Totals::for_subtotal(subtotal);
     Ok(json!({
         "validated_items": validated,
-        "item_count": items.iter().map(|i| i.quantity).sum::<u32>(),
-        "subtotal": subtotal.amount(),
-        "tax": tax.amount(),
+        "item_count": items.iter().map(|i| i.quantity).sum::<u64>(),
+        "subtotal": totals.subtotal.dollars(),
+        "tax": totals.tax.dollars(),
         "tax_rate": TAX_RATE_PERCENT as f64 / 100.0,
-        "shipping": shipping.amount(),
-        "total": (subtotal + tax + shipping).amount(),
+        "shipping": totals.shipping.dollars(),
+        "total": totals.total.dollars(),
     }))
 }
 // ANCHOR_END: validate_cart
@@ -96,8 +102,9 @@ pub async fn create_order(step: &TaskSequenceStep) -> Outcome {
     let cart: ValidatedCart = parent(step, "validate_cart")?;
     let payment: serde_json::Value = parent(step, "process_payment")?;
     let order_id: String = input(step, "order_id")?;
+    let short: String = order_id.chars().take(8).collect();
     Ok(json!({
-        "order_number": format!("ORD-{}", &order_id[..8].to_uppercase()),
+        "order_number": format!("ORD-{}", short.to_uppercase()),
         "order_id": order_id,
         "total": cart.total,
         "payment_id": payment["payment_id"],

@@ -3,12 +3,13 @@
 //! Tasker's `StepHandler` trait is the whole contract: receive a `TaskSequenceStep` (task
 //! context, results of the steps this one depends on, the step's definition) and return a
 //! `StepExecutionResult`. Each handler here is a plain async function returning JSON or a
-//! `StepFailure`; `QuickstartHandler` adapts them to the trait.
+//! `StepFailure`; `Handler` names them, and `QuickstartHandler` adapts them to the trait.
 
 pub mod analytics;
 pub mod ecommerce;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -16,8 +17,11 @@ use async_trait::async_trait;
 use serde_json::Value;
 use tasker_shared::TaskerResult;
 use tasker_shared::messaging::StepExecutionResult;
+use tasker_shared::models::core::task_template::TaskTemplate;
 use tasker_shared::types::base::TaskSequenceStep;
 use tasker_worker::worker::handlers::{StepHandler, StepHandlerRegistry};
+
+use analytics::Source;
 
 /// Why a step failed, and whether trying again could help.
 #[derive(Debug)]
@@ -35,8 +39,9 @@ impl StepFailure {
 
 /// Reading a field the template guarantees but the data lacks is a permanent failure.
 pub fn input<T: serde::de::DeserializeOwned>(step: &TaskSequenceStep, field: &str) -> Result<T, StepFailure> {
-    step.get_context_field(field)
-        .map_err(|e| StepFailure::permanent("invalid_context", format!("task context field `{field}`: {e}")))
+    step.get_context_field(field).map_err(|e| {
+        StepFailure::permanent("invalid_context", format!("task context field `{field}`: {e}"))
+    })
 }
 
 pub fn parent<T: serde::de::DeserializeOwned>(step: &TaskSequenceStep, name: &str) -> Result<T, StepFailure> {
@@ -46,69 +51,99 @@ pub fn parent<T: serde::de::DeserializeOwned>(step: &TaskSequenceStep, name: &st
 
 pub type Outcome = Result<Value, StepFailure>;
 
-// ANCHOR: adapter
-/// One struct for every handler: the callable name picks the function.
-pub struct QuickstartHandler {
-    callable: &'static str,
+// ANCHOR: handlers
+/// Every step handler of the app. The compiler holds `callable` and `run` to every variant;
+/// the registry holds the task templates to `callable`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handler {
+    ValidateCart,
+    ProcessPayment,
+    UpdateInventory,
+    CreateOrder,
+    SendConfirmation,
+    Extract(Source),
+    Transform(Source),
+    AggregateMetrics,
+    GenerateInsights,
 }
+
+impl Handler {
+    pub const ALL: [Handler; 13] = [
+        Handler::ValidateCart,
+        Handler::ProcessPayment,
+        Handler::UpdateInventory,
+        Handler::CreateOrder,
+        Handler::SendConfirmation,
+        Handler::Extract(Source::Sales),
+        Handler::Extract(Source::Inventory),
+        Handler::Extract(Source::Customers),
+        Handler::Transform(Source::Sales),
+        Handler::Transform(Source::Inventory),
+        Handler::Transform(Source::Customers),
+        Handler::AggregateMetrics,
+        Handler::GenerateInsights,
+    ];
+
+    /// The `handler.callable` a task template names this handler by.
+    pub fn callable(self) -> &'static str {
+        match self {
+            Handler::ValidateCart => "validate_cart",
+            Handler::ProcessPayment => "process_payment",
+            Handler::UpdateInventory => "update_inventory",
+            Handler::CreateOrder => "create_order",
+            Handler::SendConfirmation => "send_confirmation",
+            Handler::Extract(Source::Sales) => "extract_sales_data",
+            Handler::Extract(Source::Inventory) => "extract_inventory_data",
+            Handler::Extract(Source::Customers) => "extract_customer_data",
+            Handler::Transform(Source::Sales) => "transform_sales",
+            Handler::Transform(Source::Inventory) => "transform_inventory",
+            Handler::Transform(Source::Customers) => "transform_customers",
+            Handler::AggregateMetrics => "aggregate_metrics",
+            Handler::GenerateInsights => "generate_insights",
+        }
+    }
+
+    async fn run(self, step: &TaskSequenceStep) -> Outcome {
+        match self {
+            Handler::ValidateCart => ecommerce::validate_cart(step).await,
+            Handler::ProcessPayment => ecommerce::process_payment(step).await,
+            Handler::UpdateInventory => ecommerce::update_inventory(step).await,
+            Handler::CreateOrder => ecommerce::create_order(step).await,
+            Handler::SendConfirmation => ecommerce::send_confirmation(step).await,
+            Handler::Extract(source) => analytics::extract(step, source).await,
+            Handler::Transform(source) => analytics::transform(step, source).await,
+            Handler::AggregateMetrics => analytics::aggregate_metrics(step).await,
+            Handler::GenerateInsights => analytics::generate_insights(step).await,
+        }
+    }
+}
+// ANCHOR_END: handlers
+
+// ANCHOR: adapter
+/// Adapts a `Handler` to Tasker's trait: runs it, times it, and reports the outcome.
+pub struct QuickstartHandler(Handler);
 
 #[async_trait]
 impl StepHandler for QuickstartHandler {
     async fn call(&self, step: &TaskSequenceStep) -> TaskerResult<StepExecutionResult> {
         let started = Instant::now();
-        let outcome = match self.callable {
-            "validate_cart" => ecommerce::validate_cart(step).await,
-            "process_payment" => ecommerce::process_payment(step).await,
-            "update_inventory" => ecommerce::update_inventory(step).await,
-            "create_order" => ecommerce::create_order(step).await,
-            "send_confirmation" => ecommerce::send_confirmation(step).await,
-            "extract_sales_data" | "extract_inventory_data" | "extract_customer_data" => {
-                analytics::extract(step, self.callable).await
-            }
-            "transform_sales" => analytics::transform(step, "extract_sales_data").await,
-            "transform_inventory" => analytics::transform(step, "extract_inventory_data").await,
-            "transform_customers" => analytics::transform(step, "extract_customer_data").await,
-            "aggregate_metrics" => analytics::aggregate_metrics(step).await,
-            "generate_insights" => analytics::generate_insights(step).await,
-            other => Err(StepFailure::permanent("unknown_handler", format!("no handler `{other}`"))),
-        };
+        let outcome = self.0.run(step).await;
         let uuid = step.workflow_step.workflow_step_uuid;
         let elapsed = started.elapsed().as_millis() as i64;
         Ok(match outcome {
             Ok(result) => StepExecutionResult::success(uuid, result, elapsed, None),
-            Err(f) => StepExecutionResult::failure(
-                uuid,
-                f.message,
-                Some(f.code.to_string()),
-                None,
-                f.retryable,
-                elapsed,
-                None,
-            ),
+            Err(f) => {
+                let code = Some(f.code.to_string());
+                StepExecutionResult::failure(uuid, f.message, code, None, f.retryable, elapsed, None)
+            }
         })
     }
 
     fn name(&self) -> &str {
-        self.callable
+        self.0.callable()
     }
 }
 // ANCHOR_END: adapter
-
-pub const CALLABLES: &[&str] = &[
-    "validate_cart",
-    "process_payment",
-    "update_inventory",
-    "create_order",
-    "send_confirmation",
-    "extract_sales_data",
-    "extract_inventory_data",
-    "extract_customer_data",
-    "transform_sales",
-    "transform_inventory",
-    "transform_customers",
-    "aggregate_metrics",
-    "generate_insights",
-];
 
 /// Looks handlers up by the `handler.callable` of the step's template definition.
 #[derive(Default)]
@@ -117,12 +152,30 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn with_quickstart_handlers() -> Self {
-        let registry = Registry::default();
-        for callable in CALLABLES {
-            registry.register(callable, Arc::new(QuickstartHandler { callable }));
+    /// A handler for every callable of the task templates in `dir`. Fails, naming it, on a
+    /// callable no handler answers to or a handler no template uses: a typo is a startup
+    /// error, not a step that fails at run time.
+    pub fn for_templates(dir: &Path) -> anyhow::Result<Registry> {
+        let mut wanted = BTreeSet::new();
+        let entries = std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                let template = TaskTemplate::from_yaml_file(&path)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                wanted.extend(template.steps.into_iter().map(|s| (s.handler.callable, path.clone())));
+            }
         }
-        registry
+        let registry = Registry::default();
+        for (callable, template) in &wanted {
+            let handler = Handler::ALL.into_iter().find(|h| h.callable() == callable).ok_or_else(|| {
+                anyhow::anyhow!("{}: no handler answers to callable `{callable}`", template.display())
+            })?;
+            registry.register(callable, Arc::new(QuickstartHandler(handler)));
+        }
+        let unused: Vec<&str> =
+            Handler::ALL.iter().map(|h| h.callable()).filter(|c| !registry.handler_available(c)).collect();
+        anyhow::ensure!(unused.is_empty(), "handlers no template in {} uses: {unused:?}", dir.display());
+        Ok(registry)
     }
 }
 
@@ -142,5 +195,29 @@ impl StepHandlerRegistry for Registry {
 
     fn registered_handlers(&self) -> Vec<String> {
         self.handlers.read().unwrap().keys().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_apps_templates_and_handlers_match_one_to_one() {
+        let dir = std::env::current_dir().unwrap().join("templates");
+        let registry = Registry::for_templates(&dir).unwrap();
+        assert_eq!(registry.registered_handlers().len(), Handler::ALL.len());
+    }
+
+    #[test]
+    fn a_misspelled_callable_is_named() {
+        let dir = std::env::temp_dir().join(format!("axum-qs-templates-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let template = std::fs::read_to_string("templates/ecommerce_order_processing.yaml").unwrap();
+        let typo = template.replace("callable: validate_cart", "callable: validate_crt");
+        std::fs::write(dir.join("t.yaml"), typo).unwrap();
+        let err = Registry::for_templates(&dir).err().expect("a typo must fail").to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(err.contains("no handler answers to callable `validate_crt`"), "{err}");
     }
 }
