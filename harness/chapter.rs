@@ -40,7 +40,8 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
         match &block.verification {
             Verification::Run => {
                 let out = session.run(&id, &block.shown).map_err(|why| {
-                    let message = format!("{file}:{}: {why}\n--- command\n{}", block.line, block.shown.trim_end());
+                    let message =
+                        format!("{file}:{}: {why}\n--- command\n{}", block.line, block.shown.trim_end());
                     fail(outcomes, block, message)
                 })?;
                 eprintln!("  ran {file}:{} in {} ms", block.line, t0.elapsed().as_millis());
@@ -49,7 +50,8 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
             }
             Verification::Server { port } => {
                 session.start_server(&id, &block.shown, *port).map_err(|why| {
-                    let message = format!("{file}:{}: {why}\n--- command\n{}", block.line, block.shown.trim_end());
+                    let message =
+                        format!("{file}:{}: {why}\n--- command\n{}", block.line, block.shown.trim_end());
                     fail(outcomes, block, message)
                 })?;
                 eprintln!("  started {file}:{} (ready in {} ms)", block.line, t0.elapsed().as_millis());
@@ -57,7 +59,9 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
             }
             Verification::Output => {
                 // The policy (build.rs) guarantees a shell `run` block right before.
-                let (command, actual) = last_run.take().ok_or_else(|| format!("{file}:{}: no command before this output", block.line))?;
+                let (command, actual) = last_run
+                    .take()
+                    .ok_or_else(|| format!("{file}:{}: no command before this output", block.line))?;
                 let want = redact::redact(&block.shown);
                 let got = redact::redact(&actual);
                 if want.trim_end() == got.trim_end() {

@@ -14,7 +14,12 @@ pub fn reader_env(cmd: &mut Command) -> &mut Command {
         let injected = (k.starts_with("CARGO_") && !kept)
             || matches!(
                 k.as_ref(),
-                "CARGO" | "OUT_DIR" | "LD_LIBRARY_PATH" | "RUSTUP_TOOLCHAIN" | "RUSTUP_TOOLCHAIN_SOURCE" | "RUST_RECURSION_COUNT"
+                "CARGO"
+                    | "OUT_DIR"
+                    | "LD_LIBRARY_PATH"
+                    | "RUSTUP_TOOLCHAIN"
+                    | "RUSTUP_TOOLCHAIN_SOURCE"
+                    | "RUST_RECURSION_COUNT"
             );
         if injected {
             cmd.env_remove(&key);

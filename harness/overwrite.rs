@@ -15,7 +15,11 @@ pub fn rewrite_outputs(path: &Path, rewrites: &[(&Block, String)]) -> Result<(),
     for (block, actual) in sorted {
         let fence_ok = lines.get(block.line - 1).is_some_and(|l| l.trim_start().starts_with("```"));
         if !fence_ok {
-            return Err(format!("{}:{}: the file changed during the test run; run the tests again", path.display(), block.line));
+            return Err(format!(
+                "{}:{}: the file changed during the test run; run the tests again",
+                path.display(),
+                block.line
+            ));
         }
         let (first, last) = block.body_lines;
         let new: Vec<String> = actual.trim_end().lines().map(str::to_string).collect();

@@ -8,10 +8,7 @@ use regex::Regex;
 static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", "<uuid>"),
-        (
-            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?",
-            "<time>",
-        ),
+        (r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?", "<time>"),
         (r"\b\d{2}:\d{2}:\d{2}\b", "<time>"),
         (r"\b\d+(\.\d+)?\s?(ms|µs|us|ns|s)\b", "<duration>"),
         (r"\bpid \d+\b", "pid <pid>"),

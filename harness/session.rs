@@ -53,7 +53,12 @@ impl Session {
 
     /// Sends one command line followed by an echo of `marker`, and waits for the marker:
     /// Timeout if it takes longer than `limit`, Disconnected if bash exited.
-    fn send_and_wait(&mut self, command: &str, marker: &str, limit: Duration) -> Result<(), RecvTimeoutError> {
+    fn send_and_wait(
+        &mut self,
+        command: &str,
+        marker: &str,
+        limit: Duration,
+    ) -> Result<(), RecvTimeoutError> {
         writeln!(self.stdin, "{command}; echo {marker}").map_err(|_| RecvTimeoutError::Disconnected)?;
         self.stdin.flush().map_err(|_| RecvTimeoutError::Disconnected)?;
         let deadline = Instant::now() + limit;
@@ -72,8 +77,9 @@ impl Session {
         std::fs::write(&script, code).map_err(|e| e.to_string())?;
         // errexit + pipefail inside the group: the first failing command ends the session.
         // Output goes to a file; bash's own stdout carries only the end marker.
-        let command =
-            format!("set -eo pipefail; {{ source {script:?}; }} >{out:?} 2>&1 </dev/null; set +e +o pipefail");
+        let command = format!(
+            "set -eo pipefail; {{ source {script:?}; }} >{out:?} 2>&1 </dev/null; set +e +o pipefail"
+        );
         let result = self.send_and_wait(&command, &format!("__QS_DONE_{id}__"), BLOCK_LIMIT);
         let output = std::fs::read_to_string(&out).unwrap_or_default();
         match result {
@@ -111,7 +117,11 @@ impl Session {
             }
             let alive = is_alive(pid);
             if !alive || Instant::now() > deadline {
-                let why = if alive { format!("was still not ready after {} s", SERVER_LIMIT.as_secs()) } else { "exited".into() };
+                let why = if alive {
+                    format!("was still not ready after {} s", SERVER_LIMIT.as_secs())
+                } else {
+                    "exited".into()
+                };
                 return Err(format!(
                     "the server {why} before {url} answered 200\n--- last lines of {}\n{}",
                     log.display(),

@@ -23,7 +23,11 @@ impl StackEnv {
                 .arg("env")
                 .output()
                 .unwrap_or_else(|e| panic!("running {} env: {e}", script.display()));
-            assert!(out.status.success(), "scripts/stack env failed: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "scripts/stack env failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             StackEnv::parse(&String::from_utf8_lossy(&out.stdout))
         })
     }
@@ -40,7 +44,10 @@ impl StackEnv {
     }
 
     pub fn var(&self, name: &str) -> &str {
-        self.vars.get(name).map(String::as_str).unwrap_or_else(|| panic!("scripts/stack env does not export {name}"))
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("scripts/stack env does not export {name}"))
     }
 
     pub fn orchestration_url(&self) -> &str {
@@ -92,6 +99,6 @@ mod tests {
         );
         assert_eq!(env.pg_address(), "127.0.0.1:54329");
         assert_eq!(env.http_address(), "127.0.0.1:8080");
-        assert!(env.vars.get("PATH").is_none());
+        assert!(!env.vars.contains_key("PATH"));
     }
 }

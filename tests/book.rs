@@ -50,15 +50,19 @@ fn trials(book: Book) -> Vec<Trial> {
             let at = format!("{}:{}", chapter.file(), block.line);
             match &block.verification {
                 Verification::RustRun => {
-                    let program = RUST_PROGRAMS.iter().find(|p| p.chapter == chapter.path && p.index == block.index);
+                    let program =
+                        RUST_PROGRAMS.iter().find(|p| p.chapter == chapter.path && p.index == block.index);
                     let (chapter_path, index) = (chapter.path.clone(), block.index);
-                    trials.push(Trial::test(format!("rust::{at}"), move || run_program(program, &chapter_path, index, &at)));
+                    trials.push(Trial::test(format!("rust::{at}"), move || {
+                        run_program(program, &chapter_path, index, &at)
+                    }));
                 }
                 // A block that cannot run here is an ignored test with its reason: cargo
                 // counts it as ignored, never passed; forced with --include-ignored, it fails.
                 v => {
                     if let Some(reason) = v.reason() {
-                        let checked = if matches!(v, Verification::CheckedNotRun { .. }) { "checked; " } else { "" };
+                        let checked =
+                            if matches!(v, Verification::CheckedNotRun { .. }) { "checked; " } else { "" };
                         let text = vocabulary.reason(reason.as_str()).unwrap_or("");
                         let why = format!("{at}: {checked}not executed here: {text}");
                         trials.push(
@@ -80,20 +84,32 @@ fn programs_compiled(expected: &[(String, usize, String)]) -> Result<(), Failed>
     for (chapter, index, fingerprint) in expected {
         let compiled = RUST_PROGRAMS.iter().find(|p| p.chapter == chapter && p.index == *index);
         if compiled.is_none_or(|p| p.fingerprint != fingerprint) {
-            return Err(format!("src/{chapter}: Rust block {} changed since this test crate was built; rebuild", index + 1).into());
+            return Err(format!(
+                "src/{chapter}: Rust block {} changed since this test crate was built; rebuild",
+                index + 1
+            )
+            .into());
         }
     }
     evidence::record(&Record::new(Evidence::TestCrate, Outcome::Passed));
     Ok(())
 }
 
-fn run_program(program: Option<&'static RustProgram>, chapter: &str, index: usize, at: &str) -> Result<(), Failed> {
+fn run_program(
+    program: Option<&'static RustProgram>,
+    chapter: &str,
+    index: usize,
+    at: &str,
+) -> Result<(), Failed> {
     let evidence = Evidence::RustProgram { chapter: chapter.to_string(), index };
     let result = (|| {
-        let main = program.and_then(|p| p.run).ok_or_else(|| format!("{at}: not compiled into this test crate; rebuild"))?;
+        let main = program
+            .and_then(|p| p.run)
+            .ok_or_else(|| format!("{at}: not compiled into this test crate; rebuild"))?;
         require_stack()?;
         eprintln!("running the Rust program at {at}");
-        std::panic::catch_unwind(AssertUnwindSafe(main)).map_err(|_| format!("{at}: the program panicked (its output is above)"))
+        std::panic::catch_unwind(AssertUnwindSafe(main))
+            .map_err(|_| format!("{at}: the program panicked (its output is above)"))
     })();
     let outcome = match &result {
         Ok(()) => Outcome::Passed,

@@ -11,7 +11,10 @@ use tasker_quickstarts::paths::target_binary;
 use tasker_quickstarts::{StackEnv, http, repo_root, require_stack, state_dir};
 
 fn stack(args: &[&str]) -> String {
-    let out = reader_env(&mut Command::new(repo_root().join("scripts/stack"))).args(args).output().expect("running scripts/stack");
+    let out = reader_env(&mut Command::new(repo_root().join("scripts/stack")))
+        .args(args)
+        .output()
+        .expect("running scripts/stack");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "scripts/stack {args:?} failed:\n{text}");
     text
@@ -25,7 +28,6 @@ fn pid_file_alive(name: &str) -> Option<String> {
     let pid = std::fs::read_to_string(state_dir().join("run").join(name)).ok()?;
     std::path::Path::new(&format!("/proc/{}", pid.trim())).exists().then(|| pid.trim().to_string())
 }
-
 
 /// Checksum of every migration sqlx has applied, plus a fingerprint of the schema.
 fn schema_state(env: &StackEnv) -> String {
@@ -46,7 +48,8 @@ fn check_serving(env: &StackEnv) {
     assert_eq!(status, 200, "/v1/templates: {body}");
     assert!(body.trim_start().starts_with('{') || body.trim_start().starts_with('['), "{body}");
 
-    let post = |body: &str| http::post_json(&format!("{base}/v1/tasks"), body, Duration::from_secs(5)).unwrap();
+    let post =
+        |body: &str| http::post_json(&format!("{base}/v1/tasks"), body, Duration::from_secs(5)).unwrap();
     let unknown = r#"{"name":"no_such_template","namespace":"nowhere","version":"9.9.9","context":{},
                       "initiator":"tests","source_system":"tests","reason":"unknown template"}"#;
     let (status, body) = post(unknown);
@@ -64,8 +67,15 @@ fn the_stack_serves_migrates_idempotently_and_stops_cleanly() {
     check_serving(env);
 
     let before = schema_state(env);
-    let migrate = Command::new(target_binary("tasker-migrate")).env("DATABASE_URL", env.database_url()).output().unwrap();
-    assert!(migrate.status.success(), "re-running migrations failed: {}", String::from_utf8_lossy(&migrate.stderr));
+    let migrate = Command::new(target_binary("tasker-migrate"))
+        .env("DATABASE_URL", env.database_url())
+        .output()
+        .unwrap();
+    assert!(
+        migrate.status.success(),
+        "re-running migrations failed: {}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
     assert_eq!(schema_state(env), before, "re-running migrations changed the schema");
 
     let (http_addr, pg_addr) = (env.http_address(), env.pg_address());
@@ -75,7 +85,8 @@ fn the_stack_serves_migrates_idempotently_and_stops_cleanly() {
         assert_eq!(pid_file_alive("tasker-server.pid"), None, "cycle {cycle}: tasker-server still running");
         assert!(!port_in_use(&http_addr), "cycle {cycle}: {http_addr} still taken after down");
         assert!(!port_in_use(&pg_addr), "cycle {cycle}: PostgreSQL still listening on {pg_addr} after down");
-        let status = reader_env(&mut Command::new(repo_root().join("scripts/stack"))).arg("status").output().unwrap();
+        let status =
+            reader_env(&mut Command::new(repo_root().join("scripts/stack"))).arg("status").output().unwrap();
         assert!(!status.status.success(), "status must fail when the stack is down");
 
         let again = stack(&["down"]);

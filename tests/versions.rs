@@ -18,6 +18,14 @@ fn pin_patterns() -> Vec<(Language, Regex)> {
         (Language::TypeScript, re(r#"@tasker-systems/tasker@([0-9][0-9A-Za-z.+-]*)"#)),
         (Language::TypeScript, re(r#""@tasker-systems/tasker"\s*:\s*"[~^]?([0-9][^"]*)""#)),
         (Language::Ruby, re(r#"gem ['"]tasker-rb['"],\s*['"][~>= ]*([0-9][^'"]*)['"]"#)),
+        // Prose in chapters and the README: `tasker-py` 0.1.8, `tasker-rb` **0.1.10** …
+        (
+            Language::Rust,
+            re(r"`(?:crate )?tasker-(?:orchestration|shared|worker)`\s+\**([0-9]+\.[0-9]+\.[0-9]+)"),
+        ),
+        (Language::Python, re(r"`tasker-py`\s+\**([0-9]+\.[0-9]+\.[0-9]+)")),
+        (Language::TypeScript, re(r"`@tasker-systems/tasker`\s+\**([0-9]+\.[0-9]+\.[0-9]+)")),
+        (Language::Ruby, re(r"`tasker-rb`\s+\**([0-9]+\.[0-9]+\.[0-9]+)")),
     ]
 }
 
@@ -46,14 +54,21 @@ fn every_pin_follows_the_version_map() {
         }
         let Ok(text) = std::fs::read_to_string(root.join(&file)) else { continue };
         for (language, re) in &patterns {
-            if *language == Language::Rust && !file.ends_with("Cargo.toml") {
+            // The manifest pattern reads `tasker-x = "…"` lines, which only Cargo.toml has.
+            if *language == Language::Rust && re.as_str().starts_with("(?m)") && !file.ends_with("Cargo.toml")
+            {
                 continue;
             }
             for c in re.captures_iter(&text) {
                 let line = text[..c.get(0).unwrap().start()].matches('\n').count() + 1;
                 found.push((*language, format!("{file}:{line}")));
                 if &c[1] != versions.of(*language) {
-                    wrong.push(format!("{file}:{line}: {} pins {}, the map says {}", language, &c[1], versions.of(*language)));
+                    wrong.push(format!(
+                        "{file}:{line}: {} pins {}, the map says {}",
+                        language,
+                        &c[1],
+                        versions.of(*language)
+                    ));
                 }
             }
         }
@@ -64,14 +79,24 @@ fn every_pin_follows_the_version_map() {
             "no pin of the {language} package found: the check would prove nothing ({found:?})"
         );
     }
-    assert!(wrong.is_empty(), "pins that differ from [workspace.metadata.tasker] in Cargo.toml:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "pins that differ from [workspace.metadata.tasker] in Cargo.toml:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
 fn the_running_server_is_that_version() {
     let versions = Versions::load(&repo_root()).unwrap();
     let url = format!("{}/health/ready", StackEnv::get().orchestration_url());
-    let (_, body) = http::get(&url, Duration::from_secs(2)).unwrap_or_else(|e| panic!("{e}; start the stack: scripts/stack up"));
+    let (_, body) = http::get(&url, Duration::from_secs(2))
+        .unwrap_or_else(|e| panic!("{e}; start the stack: scripts/stack up"));
     let health: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(health["info"]["version"].as_str(), Some(versions.server()), "the server reports {}", health["info"]);
+    assert_eq!(
+        health["info"]["version"].as_str(),
+        Some(versions.server()),
+        "the server reports {}",
+        health["info"]
+    );
 }

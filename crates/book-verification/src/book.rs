@@ -96,7 +96,11 @@ impl Book {
         let mut load_problems = Vec::new();
         for ch in expanded.iter().filter_map(as_chapter) {
             let Some(path) = ch.path.as_ref() else {
-                load_problems.push(Problem::new("src/SUMMARY.md", 1, ProblemKind::Draft { name: ch.name.clone() }));
+                load_problems.push(Problem::new(
+                    "src/SUMMARY.md",
+                    1,
+                    ProblemKind::Draft { name: ch.name.clone() },
+                ));
                 continue;
             };
             let raw = raw_chapters
@@ -200,10 +204,16 @@ mod tests {
     #[test]
     fn includes_resolve_against_the_chapter() {
         assert_eq!(
-            include_target("quickstart/axum.md", "{{#include ../../listings/axum/src/orders.rs:create_order}}\n"),
+            include_target(
+                "quickstart/axum.md",
+                "{{#include ../../listings/axum/src/orders.rs:create_order}}\n"
+            ),
             Some("listings/axum/src/orders.rs".into())
         );
-        assert_eq!(include_target("stack.md", "{{#include ../listings/stack/docker-compose.yml}}"), Some("listings/stack/docker-compose.yml".into()));
+        assert_eq!(
+            include_target("stack.md", "{{#include ../listings/stack/docker-compose.yml}}"),
+            Some("listings/stack/docker-compose.yml".into())
+        );
         assert_eq!(include_target("stack.md", "echo {{#include x}}"), None);
     }
 

@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use quote::{format_ident, quote};
 use crate::book::Book;
 use crate::fence::Verification;
+use quote::{format_ident, quote};
 
 pub const PROGRAMS_FILE: &str = "rust_programs.rs";
 

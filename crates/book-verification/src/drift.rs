@@ -57,7 +57,9 @@ impl FromStr for TestTarget {
             Some((h, a)) => (h, Some(a.to_string())),
             None => (s, None),
         };
-        let need = |arg: Option<String>| arg.filter(|a| !a.is_empty()).ok_or_else(|| format!("`{s}` needs an argument after `:`"));
+        let need = |arg: Option<String>| {
+            arg.filter(|a| !a.is_empty()).ok_or_else(|| format!("`{s}` needs an argument after `:`"))
+        };
         Ok(match head {
             "build" if arg.is_none() => TestTarget::Build,
             "links" if arg.is_none() => TestTarget::Links,
@@ -197,7 +199,16 @@ mod tests {
 
     #[test]
     fn test_targets_parse_and_print_back() {
-        for s in ["build", "links", "chapter:quickstart/axum.md", "cargo-test:diagrams", "cargo-test:listing_checks:bun", "pytest:hypothesis", "bun-test", "ruby-test:test/all.rb"] {
+        for s in [
+            "build",
+            "links",
+            "chapter:quickstart/axum.md",
+            "cargo-test:diagrams",
+            "cargo-test:listing_checks:bun",
+            "pytest:hypothesis",
+            "bun-test",
+            "ruby-test:test/all.rb",
+        ] {
             assert_eq!(s.parse::<TestTarget>().unwrap().to_string(), s);
         }
         assert!("chapter".parse::<TestTarget>().is_err());
@@ -223,9 +234,14 @@ mod tests {
     #[test]
     fn caught_only_with_the_expected_message() {
         let c = case("differs from what the command printed");
-        assert_eq!(judge(&c, false, "src/x.md:3: the output shown differs from what the command printed"), Verdict::Caught);
+        assert_eq!(
+            judge(&c, false, "src/x.md:3: the output shown differs from what the command printed"),
+            Verdict::Caught
+        );
         assert_eq!(judge(&c, true, ""), Verdict::Missed);
-        assert!(matches!(judge(&c, false, "error[E0425]: cannot find value\n"), Verdict::Broken(m) if m.contains("E0425")));
+        assert!(
+            matches!(judge(&c, false, "error[E0425]: cannot find value\n"), Verdict::Broken(m) if m.contains("E0425"))
+        );
     }
 
     #[test]

@@ -206,7 +206,10 @@ impl Verification {
     /// Whether the block's body must be included from a file under `listings/`: a badge
     /// that names a tool or a suite must point at the file that tool or suite sees.
     pub fn needs_listing(&self) -> bool {
-        matches!(self, Verification::Tested | Verification::Checked { .. } | Verification::CheckedNotRun { .. })
+        matches!(
+            self,
+            Verification::Tested | Verification::Checked { .. } | Verification::CheckedNotRun { .. }
+        )
     }
 }
 
@@ -333,10 +336,15 @@ impl Fence {
                 return Err(FenceError::PortWithoutBackground);
             }
         }
-        if let Verification::Checked { checker } | Verification::CheckedNotRun { checker, .. } = verification {
+        if let Verification::Checked { checker } | Verification::CheckedNotRun { checker, .. } = verification
+        {
             let languages = vocabulary.checker_languages(checker);
-            if !languages.iter().any(|l| *l == lang) {
-                return Err(FenceError::CheckerLanguage { checker: checker.word(), lang, languages: languages.join(", ") });
+            if !languages.contains(&lang) {
+                return Err(FenceError::CheckerLanguage {
+                    checker: checker.word(),
+                    lang,
+                    languages: languages.join(", "),
+                });
             }
         }
         Ok(Fence { lang, verification })
@@ -347,7 +355,9 @@ fn run_verification(lang: &str, background: bool, port: Option<u16>) -> Result<V
     match (lang, background, port) {
         ("rust", false, None) => Ok(Verification::RustRun),
         ("rust", _, _) => Err(FenceError::RustBackground),
-        (shell, _, _) if !SHELL_LANGS.contains(&shell) => Err(FenceError::RunLanguage { lang: shell.to_string() }),
+        (shell, _, _) if !SHELL_LANGS.contains(&shell) => {
+            Err(FenceError::RunLanguage { lang: shell.to_string() })
+        }
         (_, false, None) => Ok(Verification::Run),
         (_, true, Some(port)) => Ok(Verification::Server { port }),
         (_, true, None) => Err(FenceError::BackgroundIncomplete),
@@ -392,9 +402,18 @@ mod tests {
 
     #[test]
     fn ports_must_be_numbers() {
-        assert_eq!(parse("console,run,background,port-x"), Err(FenceError::BadPort { word: "port-x".into() }));
-        assert_eq!(parse("console,run,background,port-0"), Err(FenceError::BadPort { word: "port-0".into() }));
-        assert_eq!(parse("console,run,background,port-70000"), Err(FenceError::BadPort { word: "port-70000".into() }));
+        assert_eq!(
+            parse("console,run,background,port-x"),
+            Err(FenceError::BadPort { word: "port-x".into() })
+        );
+        assert_eq!(
+            parse("console,run,background,port-0"),
+            Err(FenceError::BadPort { word: "port-0".into() })
+        );
+        assert_eq!(
+            parse("console,run,background,port-70000"),
+            Err(FenceError::BadPort { word: "port-70000".into() })
+        );
     }
 
     #[test]
@@ -438,7 +457,10 @@ mod tests {
         let err = parse("python,checked-mypy").unwrap_err();
         assert_eq!(
             err,
-            FenceError::UnknownChecker { word: "checked-mypy".into(), known: "checked-tsc, checked-ruby".into() }
+            FenceError::UnknownChecker {
+                word: "checked-mypy".into(),
+                known: "checked-tsc, checked-ruby".into()
+            }
         );
         assert!(err.to_string().contains("checked-tsc, checked-ruby"), "{err}");
     }
@@ -465,7 +487,9 @@ mod tests {
 
     #[test]
     fn two_verifications_conflict() {
-        for info in ["console,run,output", "rust,tested,compile", "ts,checked-tsc,tested", "console,run,not-run-npm"] {
+        for info in
+            ["console,run,output", "rust,tested,compile", "ts,checked-tsc,tested", "console,run,not-run-npm"]
+        {
             assert!(matches!(parse(info), Err(FenceError::Conflicting { .. })), "{info}");
         }
     }
@@ -519,7 +543,10 @@ mod tests {
         let v = Vocabulary::get();
         assert_eq!(Kind::Run.label(v), "executed");
         assert_eq!(Kind::Checked(Checker::Tsc).label(v), "checked with tsc");
-        assert_eq!(Kind::CheckedNotRun(Checker::Ruby).label(v), "checked with ruby -wc, RuboCop; not executed here");
+        assert_eq!(
+            Kind::CheckedNotRun(Checker::Ruby).label(v),
+            "checked with ruby -wc, RuboCop; not executed here"
+        );
     }
 
     #[test]

@@ -34,7 +34,10 @@ pub fn check_rendered(book_dir: &Path) -> Result<Vec<BrokenLink>, String> {
     let mut pages = BTreeMap::new();
     collect_pages(book_dir, book_dir, &mut pages)?;
     if pages.is_empty() {
-        return Err(format!("no HTML pages under {}: build the book first (mdbook build)", book_dir.display()));
+        return Err(format!(
+            "no HTML pages under {}: build the book first (mdbook build)",
+            book_dir.display()
+        ));
     }
     let ids: BTreeMap<&String, BTreeSet<String>> = pages
         .iter()
@@ -60,22 +63,30 @@ pub fn check_rendered(book_dir: &Path) -> Result<Vec<BrokenLink>, String> {
             if !is_page {
                 // Stylesheets, scripts, fonts: the file must exist.
                 if !book_dir.join(&target_page).exists() {
-                    broken.push(BrokenLink { page: page.clone(), href: href.clone(), why: "no such file".into() });
+                    broken.push(BrokenLink {
+                        page: page.clone(),
+                        href: href.clone(),
+                        why: "no such file".into(),
+                    });
                 }
                 continue;
             }
             let Some(target_ids) = ids.get(&target_page) else {
-                broken.push(BrokenLink { page: page.clone(), href: href.clone(), why: format!("no page {target_page}") });
+                broken.push(BrokenLink {
+                    page: page.clone(),
+                    href: href.clone(),
+                    why: format!("no page {target_page}"),
+                });
                 continue;
             };
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                if !target_ids.contains(fragment) {
-                    broken.push(BrokenLink {
-                        page: page.clone(),
-                        href: href.clone(),
-                        why: format!("{target_page} has no element with id `{fragment}`"),
-                    });
-                }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty())
+                && !target_ids.contains(fragment)
+            {
+                broken.push(BrokenLink {
+                    page: page.clone(),
+                    href: href.clone(),
+                    why: format!("{target_page} has no element with id `{fragment}`"),
+                });
             }
         }
     }
@@ -98,7 +109,11 @@ fn collect_pages(root: &Path, dir: &Path, pages: &mut BTreeMap<String, String>) 
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -109,7 +124,11 @@ mod tests {
     fn finds_missing_pages_and_fragments() {
         let dir = std::env::temp_dir().join(format!("bv-links-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("quickstart")).unwrap();
-        std::fs::write(dir.join("stack.html"), r##"<h2 id="with-docker">x</h2><a href="#with-docker">ok</a>"##).unwrap();
+        std::fs::write(
+            dir.join("stack.html"),
+            r##"<h2 id="with-docker">x</h2><a href="#with-docker">ok</a>"##,
+        )
+        .unwrap();
         std::fs::write(
             dir.join("quickstart/axum.html"),
             r##"<a href="../stack.html#with-docker">ok</a> <a href="../stack.html#with-dokker">bad</a>

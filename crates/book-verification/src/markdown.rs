@@ -57,10 +57,17 @@ pub fn code_blocks(md: &str) -> Vec<RawBlock> {
                     let line = line_of(md, range.start);
                     // The closing fence is the block's last line (unless the document ended).
                     let end_line = line_of(md, range.end.saturating_sub(1));
-                    let closed = md[range.clone()].trim_end().ends_with("```") || md[range.clone()].trim_end().ends_with("~~~");
+                    let closed = md[range.clone()].trim_end().ends_with("```")
+                        || md[range.clone()].trim_end().ends_with("~~~");
                     let last_body = if info.is_some() && closed { end_line - 1 } else { end_line };
                     let first_body = if info.is_some() { line + 1 } else { line };
-                    blocks.push(RawBlock { info, body, span: range, line, body_lines: (first_body, last_body) });
+                    blocks.push(RawBlock {
+                        info,
+                        body,
+                        span: range,
+                        line,
+                        body_lines: (first_body, last_body),
+                    });
                 }
             }
             _ => {}

@@ -19,13 +19,21 @@ pub struct Problem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProblemKind {
     /// The info string does not parse.
-    Fence { info: String, error: FenceError },
+    Fence {
+        info: String,
+        error: FenceError,
+    },
     /// An indented code block: it has no info string to say how it is verified.
     Indented,
     /// A SUMMARY.md entry without a file.
-    Draft { name: String },
+    Draft {
+        name: String,
+    },
     /// An included file brought its own fences, so source and shown blocks do not pair up.
-    FenceCountChanged { raw: usize, shown: usize },
+    FenceCountChanged {
+        raw: usize,
+        shown: usize,
+    },
     /// The block is empty as readers see it.
     Empty,
     /// An mdBook directive survived expansion.
@@ -33,15 +41,35 @@ pub enum ProblemKind {
     /// An `output` block that follows no shell `run` block.
     OutputWithoutRun,
     /// A badge that names a suite or a tool, on code that is not included from `listings/`.
-    NotFromListing { kind: Kind },
+    NotFromListing {
+        kind: Kind,
+    },
     /// A `tested` block whose file no suite covers (vocabulary.toml, [suites]).
-    NotCovered { file: String },
+    NotCovered {
+        file: String,
+    },
     /// A mermaid block not included from a generated `.mmd` file.
     DiagramNotGenerated,
-    IncludeMissingFile { file: String },
-    IncludeMissingAnchor { file: String, anchor: String },
-    IncludeEmpty { directive: String },
+    IncludeMissingFile {
+        file: String,
+    },
+    IncludeMissingAnchor {
+        file: String,
+        anchor: String,
+    },
+    IncludeEmpty {
+        directive: String,
+    },
+    /// A listing line wider than the book's code blocks show without scrolling.
+    TooWide {
+        file: String,
+        width: usize,
+        line: String,
+    },
 }
+
+/// The widest line a listing may show: what a code block holds at the book's usual width.
+pub const MAX_LISTING_COLUMNS: usize = 90;
 
 impl Problem {
     pub fn new(file: &str, line: usize, kind: ProblemKind) -> Problem {
@@ -54,7 +82,9 @@ impl fmt::Display for Problem {
         write!(f, "{}:{}: ", self.file, self.line)?;
         match &self.kind {
             ProblemKind::Fence { info, error } => write!(f, "```{info} {error}"),
-            ProblemKind::Indented => f.write_str("an indented code block cannot say how it is verified; use a fence"),
+            ProblemKind::Indented => {
+                f.write_str("an indented code block cannot say how it is verified; use a fence")
+            }
             ProblemKind::Draft { name } => write!(f, "chapter \"{name}\" is a draft (no file)"),
             ProblemKind::FenceCountChanged { raw, shown } => write!(
                 f,
@@ -64,20 +94,27 @@ impl fmt::Display for Problem {
             ProblemKind::Unexpanded => f.write_str("an mdBook directive was left unexpanded"),
             ProblemKind::OutputWithoutRun => f.write_str("an `output` block must follow a shell `run` block"),
             ProblemKind::NotFromListing { kind } => {
-                write!(f, "`{kind}` blocks must be included from listings/, where their suite or tool sees them")
+                write!(
+                    f,
+                    "`{kind}` blocks must be included from listings/, where their suite or tool sees them"
+                )
             }
             ProblemKind::NotCovered { file } => write!(
                 f,
                 "`tested`, but no suite runs {file} (crates/book-verification/vocabulary.toml, [suites])"
             ),
-            ProblemKind::DiagramNotGenerated => {
-                f.write_str("a mermaid diagram must be included from a .mmd file that tests/diagrams.rs generates")
-            }
+            ProblemKind::DiagramNotGenerated => f.write_str(
+                "a mermaid diagram must be included from a .mmd file that tests/diagrams.rs generates",
+            ),
             ProblemKind::IncludeMissingFile { file } => write!(f, "include of a missing file `{file}`"),
             ProblemKind::IncludeMissingAnchor { file, anchor } => {
                 write!(f, "`{file}` has no anchor `{anchor}` (ANCHOR: {anchor} … ANCHOR_END: {anchor})")
             }
             ProblemKind::IncludeEmpty { directive } => write!(f, "include `{directive}` is empty"),
+            ProblemKind::TooWide { file, width, line } => write!(
+                f,
+                "a line of {file} is {width} columns wide (at most {MAX_LISTING_COLUMNS} are shown without scrolling): {line}"
+            ),
         }
     }
 }
@@ -107,6 +144,12 @@ pub fn check_blocks(chapter: &Chapter, vocabulary: &Vocabulary) -> Vec<Problem> 
             problem(ProblemKind::Unexpanded);
         }
         let from_listing = block.include.as_deref().filter(|f| f.starts_with("listings/"));
+        if let Some(file) = from_listing
+            && let Some(wide) = block.shown.lines().find(|l| l.chars().count() > MAX_LISTING_COLUMNS)
+        {
+            let (width, line) = (wide.chars().count(), wide.trim().to_string());
+            problem(ProblemKind::TooWide { file: file.to_string(), width, line });
+        }
         match &block.verification {
             Verification::Output => {
                 let after_run = previous.is_some_and(|p| p.verification == Verification::Run);
@@ -114,10 +157,8 @@ pub fn check_blocks(chapter: &Chapter, vocabulary: &Vocabulary) -> Vec<Problem> 
                     problem(ProblemKind::OutputWithoutRun);
                 }
             }
-            Verification::Generated => {
-                if !block.include.as_deref().is_some_and(|f| f.ends_with(".mmd")) {
-                    problem(ProblemKind::DiagramNotGenerated);
-                }
+            Verification::Generated if !block.include.as_deref().is_some_and(|f| f.ends_with(".mmd")) => {
+                problem(ProblemKind::DiagramNotGenerated);
             }
             v if v.needs_listing() => match from_listing {
                 None => problem(ProblemKind::NotFromListing { kind: v.kind() }),
@@ -235,7 +276,13 @@ mod tests {
     }
 
     fn chapter(blocks: Vec<Block>) -> Chapter {
-        Chapter { path: "ch.md".into(), name: "Ch".into(), blocks, raw: String::new(), expanded: String::new() }
+        Chapter {
+            path: "ch.md".into(),
+            name: "Ch".into(),
+            blocks,
+            raw: String::new(),
+            expanded: String::new(),
+        }
     }
 
     fn kinds(ch: &Chapter) -> Vec<ProblemKind> {
@@ -264,13 +311,17 @@ mod tests {
             block(1, "text,output", "hi\n", None),
         ]);
         assert_eq!(kinds(&after_server), vec![ProblemKind::OutputWithoutRun]);
-        let after_rust = chapter(vec![block(0, "rust,run", "fn main() {}\n", None), block(1, "text,output", "x\n", None)]);
+        let after_rust =
+            chapter(vec![block(0, "rust,run", "fn main() {}\n", None), block(1, "text,output", "x\n", None)]);
         assert_eq!(kinds(&after_rust), vec![ProblemKind::OutputWithoutRun]);
     }
 
     #[test]
     fn empty_and_unexpanded_blocks() {
-        let ch = chapter(vec![block(0, "console,run", "  \n", None), block(1, "console,run", "{{#include x}}\n", None)]);
+        let ch = chapter(vec![
+            block(0, "console,run", "  \n", None),
+            block(1, "console,run", "{{#include x}}\n", None),
+        ]);
         assert_eq!(kinds(&ch), vec![ProblemKind::Empty, ProblemKind::Unexpanded]);
     }
 
@@ -292,7 +343,20 @@ mod tests {
     #[test]
     fn tested_needs_a_suite_that_runs_the_file() {
         let ch = chapter(vec![block(0, "ts,tested", "x\n", Some("listings/bun/src/handlers/ecommerce.ts"))]);
-        assert_eq!(kinds(&ch), vec![ProblemKind::NotCovered { file: "listings/bun/src/handlers/ecommerce.ts".into() }]);
+        assert_eq!(
+            kinds(&ch),
+            vec![ProblemKind::NotCovered { file: "listings/bun/src/handlers/ecommerce.ts".into() }]
+        );
+    }
+
+    #[test]
+    fn listing_lines_fit_the_page() {
+        let wide = format!("let x = \"{}\";\n", "y".repeat(90));
+        let ch = chapter(vec![
+            block(0, "rust,tested", &wide, Some("listings/axum/src/lib.rs")),
+            block(1, "console,run", &format!("echo {}\n", "z".repeat(100)), None),
+        ]);
+        assert!(matches!(&kinds(&ch)[..], [ProblemKind::TooWide { width: 100, .. }]), "{:?}", kinds(&ch));
     }
 
     #[test]
@@ -305,7 +369,11 @@ mod tests {
     fn problems_name_file_and_line() {
         let p = Problem::new("src/ch.md", 12, ProblemKind::OutputWithoutRun);
         assert_eq!(p.to_string(), "src/ch.md:12: an `output` block must follow a shell `run` block");
-        let p = Problem::new("src/ch.md", 3, ProblemKind::Fence { info: "console".into(), error: FenceError::Unlabelled });
+        let p = Problem::new(
+            "src/ch.md",
+            3,
+            ProblemKind::Fence { info: "console".into(), error: FenceError::Unlabelled },
+        );
         assert!(p.to_string().starts_with("src/ch.md:3: ```console says neither"), "{p}");
     }
 
@@ -329,15 +397,31 @@ mod tests {
         let root = std::env::temp_dir().join(format!("bv-includes-{}", std::process::id()));
         std::fs::create_dir_all(root.join("src")).unwrap();
         std::fs::create_dir_all(root.join("listings")).unwrap();
-        std::fs::write(root.join("listings/a.rs"), "// ANCHOR: full\nfn f() {}\n// ANCHOR_END: full\n// ANCHOR: none\n// ANCHOR_END: none\n").unwrap();
+        std::fs::write(
+            root.join("listings/a.rs"),
+            "// ANCHOR: full\nfn f() {}\n// ANCHOR_END: full\n// ANCHOR: none\n// ANCHOR_END: none\n",
+        )
+        .unwrap();
         let raw = "{{#include ../listings/a.rs:full}}\n{{#include ../listings/a.rs:nope}}\n{{#include ../listings/b.rs}}\n{{#include ../listings/a.rs:none}}\n";
-        let ch = Chapter { path: "ch.md".into(), name: "Ch".into(), blocks: vec![], raw: raw.into(), expanded: String::new() };
+        let ch = Chapter {
+            path: "ch.md".into(),
+            name: "Ch".into(),
+            blocks: vec![],
+            raw: raw.into(),
+            expanded: String::new(),
+        };
         let found: Vec<_> = check_includes(&root, &ch).into_iter().map(|p| (p.line, p.kind)).collect();
         std::fs::remove_dir_all(&root).unwrap();
         assert_eq!(
             found,
             vec![
-                (2, ProblemKind::IncludeMissingAnchor { file: "../listings/a.rs".into(), anchor: "nope".into() }),
+                (
+                    2,
+                    ProblemKind::IncludeMissingAnchor {
+                        file: "../listings/a.rs".into(),
+                        anchor: "nope".into()
+                    }
+                ),
                 (3, ProblemKind::IncludeMissingFile { file: "../listings/b.rs".into() }),
                 (4, ProblemKind::IncludeEmpty { directive: "../listings/a.rs:none".into() }),
             ]

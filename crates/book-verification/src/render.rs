@@ -25,7 +25,13 @@ pub struct Badge {
 impl Badge {
     /// The badge for a block of `kind`, given its line in the report (`None` when the book
     /// is built without a report).
-    pub fn new(kind: Kind, reason: Option<&str>, outcome: Option<&Outcome>, tasker: &str, v: &Vocabulary) -> Badge {
+    pub fn new(
+        kind: Kind,
+        reason: Option<&str>,
+        outcome: Option<&Outcome>,
+        tasker: &str,
+        v: &Vocabulary,
+    ) -> Badge {
         let detail = kind.detail(v).replace("{tasker}", tasker);
         let label = kind.label(v);
         let with_reason = |text: String| match reason {
@@ -41,11 +47,9 @@ impl Badge {
             ),
             Some(Outcome::Passed) => ("passed", label, detail),
             Some(Outcome::NotRun { .. }) => ("not-run", with_reason(label), detail),
-            Some(Outcome::Failed { message }) => (
-                "failed",
-                format!("{label}: FAILED in the last test run"),
-                first_line(message).to_string(),
-            ),
+            Some(Outcome::Failed { message }) => {
+                ("failed", format!("{label}: FAILED in the last test run"), first_line(message).to_string())
+            }
             Some(Outcome::Missing) => (
                 "missing",
                 format!("{label}: missing from the test report"),
@@ -99,7 +103,12 @@ pub fn escape(text: &str) -> String {
 
 /// Renders one chapter's Markdown (includes already expanded). `path` is the chapter's
 /// path under `src/`, as in the report.
-pub fn render_chapter(path: &str, content: &str, report: Option<&Report>, v: &Vocabulary) -> Result<String, String> {
+pub fn render_chapter(
+    path: &str,
+    content: &str,
+    report: Option<&Report>,
+    v: &Vocabulary,
+) -> Result<String, String> {
     let tasker = report.map(|r| r.provenance.tasker_version.as_str()).unwrap_or("?");
     let blocks = markdown::code_blocks(content);
 
@@ -107,7 +116,8 @@ pub fn render_chapter(path: &str, content: &str, report: Option<&Report>, v: &Vo
     let mut badges = Vec::with_capacity(blocks.len());
     for (index, raw) in blocks.iter().enumerate() {
         let info = raw.info.as_deref().unwrap_or("");
-        let fence = Fence::parse(info, v).map_err(|e| format!("src/{path}: block {}: ```{info} {e}", index + 1))?;
+        let fence =
+            Fence::parse(info, v).map_err(|e| format!("src/{path}: block {}: ```{info} {e}", index + 1))?;
         let kind = fence.verification.kind();
         let reason = fence.verification.reason().and_then(|r| v.reason(r.as_str()));
         let outcome = report.map(|r| {
@@ -158,6 +168,93 @@ pub fn render_chapter(path: &str, content: &str, report: Option<&Report>, v: &Vo
     Ok(out)
 }
 
+/// Where blocks that cannot run here are, by reason: (reason key, chapter path, name, count).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NotRunIndex {
+    pub entries: Vec<(String, String, String, usize)>,
+}
+
+impl NotRunIndex {
+    /// Counts the not-run blocks of one chapter (its Markdown, includes expanded).
+    pub fn add_chapter(&mut self, path: &str, name: &str, content: &str, v: &Vocabulary) {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for raw in markdown::code_blocks(content) {
+            let Ok(fence) = Fence::parse(raw.info.as_deref().unwrap_or(""), v) else { continue };
+            if let Some(reason) = fence.verification.reason() {
+                match counts.iter_mut().find(|(r, _)| r == reason.as_str()) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((reason.as_str().to_string(), 1)),
+                }
+            }
+        }
+        for (reason, n) in counts {
+            self.entries.push((reason, path.to_string(), name.to_string(), n));
+        }
+    }
+}
+
+/// Page-level facts the preprocessor writes where a chapter asks for them with an HTML
+/// comment (`<!-- verification: not-run-here -->`, `<!-- verification: drift-check -->`),
+/// so the "How this book is verified" page cannot drift from the book.
+pub fn render_facts(
+    content: &str,
+    page: &str,
+    index: &NotRunIndex,
+    report: Option<&Report>,
+    v: &Vocabulary,
+) -> String {
+    let mut out = content.to_string();
+    if out.contains(NOT_RUN_HERE) {
+        out = out.replace(NOT_RUN_HERE, &not_run_list(page, index, v));
+    }
+    if out.contains(DRIFT_CHECK) {
+        let text = match report.and_then(|r| r.drift.as_ref().map(|d| (r, d))) {
+            Some((r, d)) => format!(
+                "The drift check of the run this copy was built from ({}, commit `{}`) caught \
+                 **{} of {}** seeded mistakes{}.",
+                r.provenance.date,
+                r.provenance.commit.chars().take(12).collect::<String>(),
+                d.caught,
+                d.total,
+                if d.broken > 0 { format!("; {} cases were broken", d.broken) } else { String::new() }
+            ),
+            None => "This copy was built without a drift check result (`scripts/test` runs the check \
+                     under `CI=true` or with `--drift`)."
+                .to_string(),
+        };
+        out = out.replace(DRIFT_CHECK, &text);
+    }
+    out
+}
+
+const NOT_RUN_HERE: &str = "<!-- verification: not-run-here -->";
+const DRIFT_CHECK: &str = "<!-- verification: drift-check -->";
+
+fn not_run_list(page: &str, index: &NotRunIndex, v: &Vocabulary) -> String {
+    let depth = page.matches('/').count();
+    let up = "../".repeat(depth);
+    let mut reasons: Vec<&str> = index.entries.iter().map(|(r, ..)| r.as_str()).collect();
+    reasons.dedup();
+    let mut out = String::new();
+    for reason in reasons {
+        let text = v.reason(reason).unwrap_or(reason);
+        let places: Vec<String> = index
+            .entries
+            .iter()
+            .filter(|(r, ..)| r == reason)
+            .map(|(_, path, name, n)| {
+                let href = format!("{up}{}", path.replace(".md", ".html"));
+                format!("[{name}]({href}) ({n} block{})", if *n == 1 { "" } else { "s" })
+            })
+            .collect();
+        out.push_str(&format!("- **{text}**: {}\n", places.join(", ")));
+    }
+    if out.is_empty() {
+        out.push_str("Every block of this book runs here.\n");
+    }
+    out
+}
+
 /// The provenance line under a chapter's title.
 fn stamp(report: Option<&Report>, totals: Totals, unproven: usize, blocks: usize) -> String {
     let text = match report {
@@ -171,9 +268,15 @@ fn stamp(report: Option<&Report>, totals: Totals, unproven: usize, blocks: usize
             let dirty = if p.dirty { " (with uncommitted changes)" } else { "" };
             let counts = if blocks == 0 {
                 let t = r.totals();
-                format!("this page has no code blocks; the book has {} executed, {} checked, {} not run here", t.executed, t.checked, t.not_run)
+                format!(
+                    "this page has no code blocks; the book has {} executed, {} checked, {} not run here",
+                    t.executed, t.checked, t.not_run
+                )
             } else {
-                let mut c = format!("{} executed, {} checked, {} not run here", totals.executed, totals.checked, totals.not_run);
+                let mut c = format!(
+                    "{} executed, {} checked, {} not run here",
+                    totals.executed, totals.checked, totals.not_run
+                );
                 if unproven > 0 {
                     c.push_str(&format!(", {unproven} failed or missing"));
                 }
@@ -210,6 +313,7 @@ mod tests {
     fn report_with(outcomes: &[Outcome]) -> Report {
         let blocks = markdown::code_blocks(CHAPTER);
         Report {
+            drift: None,
             provenance: Provenance {
                 tasker_version: "0.1.8".into(),
                 commit: "0123456789abcdef0123".into(),
@@ -243,8 +347,16 @@ mod tests {
         let b = badges(&html);
         assert_eq!(b.len(), 3);
         assert!(b[0].contains("data-verification=\"run\"") && b[0].contains(">executed</span>"), "{}", b[0]);
-        assert!(b[1].contains("data-verification=\"output\"") && b[1].contains(">real output</span>"), "{}", b[1]);
-        assert!(b[2].contains("data-verification=\"not-run\"") && b[2].contains("not executed here: no Docker"), "{}", b[2]);
+        assert!(
+            b[1].contains("data-verification=\"output\"") && b[1].contains(">real output</span>"),
+            "{}",
+            b[1]
+        );
+        assert!(
+            b[2].contains("data-verification=\"not-run\"") && b[2].contains("not executed here: no Docker"),
+            "{}",
+            b[2]
+        );
         // The code blocks themselves are untouched.
         assert!(html.contains("```console,run\necho hi\n```\n"));
     }
@@ -258,17 +370,29 @@ mod tests {
         let intro = html.find("Intro.").unwrap();
         assert!(title < stamp && stamp < intro, "{html}");
         assert!(html.contains("Verified against Tasker 0.1.8 on 2026-11-28 at commit <code>0123456789ab</code>: 2 executed, 0 checked, 1 not run here."), "{html}");
-        assert!(html.contains("| executed | real output | not executed here |\n|---|---|---|\n| 1 | 1 | 1 |"), "{html}");
+        assert!(
+            html.contains("| executed | real output | not executed here |\n|---|---|---|\n| 1 | 1 | 1 |"),
+            "{html}"
+        );
     }
 
     #[test]
     fn failed_and_missing_blocks_are_marked() {
-        let report = report_with(&[Outcome::Failed { message: "\nsrc/ch.md:5: the command failed\nmore".into() }]);
+        let report =
+            report_with(&[Outcome::Failed { message: "\nsrc/ch.md:5: the command failed\nmore".into() }]);
         let html = render_chapter("ch.md", CHAPTER, Some(&report), Vocabulary::get()).unwrap();
         let b = badges(&html);
-        assert!(b[0].contains("data-result=\"failed\"") && b[0].contains("FAILED in the last test run"), "{}", b[0]);
+        assert!(
+            b[0].contains("data-result=\"failed\"") && b[0].contains("FAILED in the last test run"),
+            "{}",
+            b[0]
+        );
         assert!(b[0].contains("title=\"src/ch.md:5: the command failed\""), "{}", b[0]);
-        assert!(b[1].contains("data-result=\"missing\"") && b[1].contains("missing from the test report"), "{}", b[1]);
+        assert!(
+            b[1].contains("data-result=\"missing\"") && b[1].contains("missing from the test report"),
+            "{}",
+            b[1]
+        );
         assert!(html.contains("0 executed, 0 checked, 1 not run here, 2 failed or missing"), "{html}");
     }
 
@@ -285,7 +409,11 @@ mod tests {
         let html = render_chapter("ch.md", CHAPTER, None, Vocabulary::get()).unwrap();
         assert!(html.contains("Unverified build"), "{html}");
         let b = badges(&html);
-        assert!(b[0].contains("data-result=\"unverified\"") && b[0].contains("not verified in this build"), "{}", b[0]);
+        assert!(
+            b[0].contains("data-result=\"unverified\"") && b[0].contains("not verified in this build"),
+            "{}",
+            b[0]
+        );
         assert!(!b[0].contains(">executed<"), "{}", b[0]);
         // A reason not to run is true with or without a report.
         assert!(b[2].contains("data-result=\"not-run\""), "{}", b[2]);
@@ -307,7 +435,13 @@ mod tests {
 
     #[test]
     fn badge_text_is_escaped() {
-        let b = Badge::new(Kind::Checked(Checker::Tsc), None, Some(&Outcome::Failed { message: "a <b> & \"c\"".into() }), "0.1.8", Vocabulary::get());
+        let b = Badge::new(
+            Kind::Checked(Checker::Tsc),
+            None,
+            Some(&Outcome::Failed { message: "a <b> & \"c\"".into() }),
+            "0.1.8",
+            Vocabulary::get(),
+        );
         assert!(b.to_html().contains("title=\"a &lt;b&gt; &amp; &quot;c&quot;\""), "{}", b.to_html());
     }
 

@@ -39,7 +39,9 @@ impl Evidence {
             Verification::Run | Verification::Server { .. } | Verification::Output => {
                 Evidence::Chapter { chapter: chapter.path.clone() }
             }
-            Verification::RustRun => Evidence::RustProgram { chapter: chapter.path.clone(), index: block.index },
+            Verification::RustRun => {
+                Evidence::RustProgram { chapter: chapter.path.clone(), index: block.index }
+            }
             Verification::RustCompile => Evidence::TestCrate,
             Verification::Tested => {
                 let suite = block.include.as_deref().and_then(|f| vocabulary.suite_covering(f))?;
@@ -71,8 +73,12 @@ impl Evidence {
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Outcome {
     Passed,
-    Failed { message: String },
-    NotRun { reason: String },
+    Failed {
+        message: String,
+    },
+    NotRun {
+        reason: String,
+    },
     /// No evidence for the block in the results (its test did not run or did not finish).
     Missing,
 }
@@ -110,7 +116,8 @@ pub fn read_records(results_dir: &Path) -> Result<Vec<Record>, String> {
     let mut records = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
-        if path.extension().is_some_and(|e| e == "json") {
+        let is_drift = path.file_name().is_some_and(|n| n == DriftResult::FILE);
+        if path.extension().is_some_and(|e| e == "json") && !is_drift {
             let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             records.push(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?);
         }
@@ -143,10 +150,37 @@ pub struct Provenance {
     pub date: String,
 }
 
+/// The drift check's last result (`drift-check` writes it into the results folder).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftResult {
+    pub caught: usize,
+    pub total: usize,
+    /// Cases whose test failed some other way than the expected message.
+    pub broken: usize,
+}
+
+impl DriftResult {
+    pub const FILE: &'static str = "drift-check.json";
+
+    pub fn write(&self, results_dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(results_dir)?;
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        std::fs::write(results_dir.join(Self::FILE), text)
+    }
+
+    pub fn read(results_dir: &Path) -> Option<DriftResult> {
+        let text = std::fs::read_to_string(results_dir.join(Self::FILE)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     #[serde(flatten)]
     pub provenance: Provenance,
+    /// The drift check of the same run, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<DriftResult>,
     pub blocks: Vec<BlockResult>,
 }
 
@@ -172,7 +206,7 @@ impl Report {
                 outcome,
             });
         }
-        Report { provenance, blocks }
+        Report { provenance, drift: None, blocks }
     }
 
     pub fn load(path: &Path) -> Result<Report, String> {
@@ -189,9 +223,7 @@ impl Report {
 
     /// The result for a block, if the report has one for exactly this content.
     pub fn result_for(&self, chapter: &str, index: usize, fingerprint: &str) -> Option<&BlockResult> {
-        self.blocks
-            .iter()
-            .find(|b| b.chapter == chapter && b.index == index && b.fingerprint == fingerprint)
+        self.blocks.iter().find(|b| b.chapter == chapter && b.index == index && b.fingerprint == fingerprint)
     }
 
     /// Blocks that did not pass (failed or missing), for the suite's closing lines.
@@ -216,11 +248,7 @@ impl Report {
 }
 
 fn reason_text(verification: &Verification, vocabulary: &Vocabulary) -> String {
-    verification
-        .reason()
-        .and_then(|r| vocabulary.reason(r.as_str()))
-        .unwrap_or("no reason given")
-        .to_string()
+    verification.reason().and_then(|r| vocabulary.reason(r.as_str())).unwrap_or("no reason given").to_string()
 }
 
 fn outcome_of(record: &Record, block: &Block, vocabulary: &Vocabulary) -> Outcome {
@@ -303,12 +331,23 @@ mod tests {
     }
 
     fn book(blocks: Vec<Block>) -> Book {
-        let chapter = Chapter { path: "ch.md".into(), name: "Ch".into(), blocks, raw: String::new(), expanded: String::new() };
+        let chapter = Chapter {
+            path: "ch.md".into(),
+            name: "Ch".into(),
+            blocks,
+            raw: String::new(),
+            expanded: String::new(),
+        };
         Book { root: ".".into(), chapters: vec![chapter], load_problems: vec![] }
     }
 
     fn provenance() -> Provenance {
-        Provenance { tasker_version: "0.1.8".into(), commit: "abc".into(), dirty: false, date: "2026-11-28".into() }
+        Provenance {
+            tasker_version: "0.1.8".into(),
+            commit: "abc".into(),
+            dirty: false,
+            date: "2026-11-28".into(),
+        }
     }
 
     fn chapter_evidence() -> Evidence {
@@ -328,7 +367,10 @@ mod tests {
         chapter.blocks.insert(0, Outcome::Passed);
         let records = vec![
             chapter,
-            Record::new(Evidence::Suite { suite: "axum".into() }, Outcome::Failed { message: "exit 101".into() }),
+            Record::new(
+                Evidence::Suite { suite: "axum".into() },
+                Outcome::Failed { message: "exit 101".into() },
+            ),
             Record::new(Evidence::Checker { checker: Checker::Tsc }, Outcome::Passed),
         ];
         let report = Report::assemble(&book, &records, provenance());
@@ -343,13 +385,19 @@ mod tests {
 
     #[test]
     fn blocks_after_a_chapter_failure_were_not_reached() {
-        let book = book(vec![block(0, "console,run", None), block(1, "text,output", None), block(2, "console,run", None)]);
+        let book = book(vec![
+            block(0, "console,run", None),
+            block(1, "text,output", None),
+            block(2, "console,run", None),
+        ]);
         let mut record = Record::new(chapter_evidence(), Outcome::Failed { message: "diff".into() });
         record.blocks.insert(0, Outcome::Passed);
         record.blocks.insert(1, Outcome::Failed { message: "diff".into() });
         let report = Report::assemble(&book, &[record], provenance());
         assert_eq!(report.blocks[1].outcome, Outcome::Failed { message: "diff".into() });
-        assert!(matches!(&report.blocks[2].outcome, Outcome::Failed { message } if message.starts_with("not reached")));
+        assert!(
+            matches!(&report.blocks[2].outcome, Outcome::Failed { message } if message.starts_with("not reached"))
+        );
     }
 
     #[test]
@@ -377,7 +425,11 @@ mod tests {
 
     #[test]
     fn totals_count_only_what_passed_or_is_labelled() {
-        let book = book(vec![block(0, "console,run", None), block(1, "console,run", None), block(2, "console,not-run-docker", None)]);
+        let book = book(vec![
+            block(0, "console,run", None),
+            block(1, "console,run", None),
+            block(2, "console,not-run-docker", None),
+        ]);
         let mut record = Record::new(chapter_evidence(), Outcome::Failed { message: "x".into() });
         record.blocks.insert(0, Outcome::Passed);
         let report = Report::assemble(&book, &[record], provenance());

@@ -34,7 +34,7 @@ impl Totals {
 }
 
 impl Summary {
-    pub fn of<'a>(kinds: impl IntoIterator<Item = Kind>, vocabulary: &'a Vocabulary) -> Summary {
+    pub fn of(kinds: impl IntoIterator<Item = Kind>, vocabulary: &Vocabulary) -> Summary {
         let mut kinds: Vec<Kind> = kinds.into_iter().collect();
         kinds.sort_by_key(|k| (k.category(), *k));
         let mut columns: Vec<(String, usize)> = Vec::new();
@@ -78,7 +78,15 @@ mod tests {
     fn columns_follow_the_strength_of_the_guarantee_and_merge_equal_labels() {
         let v = Vocabulary::get();
         let s = Summary::of(
-            [Kind::NotRun, Kind::Output, Kind::Run, Kind::Server, Kind::CheckedNotRun(Checker::Tsc), Kind::Tested, Kind::Run],
+            [
+                Kind::NotRun,
+                Kind::Output,
+                Kind::Run,
+                Kind::Server,
+                Kind::CheckedNotRun(Checker::Tsc),
+                Kind::Tested,
+                Kind::Run,
+            ],
             v,
         );
         let labels: Vec<(&str, usize)> = s.columns.iter().map(|(l, n)| (l.as_str(), *n)).collect();

@@ -88,7 +88,8 @@ impl Versions {
     }
 
     pub fn parse(manifest: &str) -> Result<Versions, String> {
-        let manifest: Manifest = toml::from_str(manifest).map_err(|e| format!("[workspace.metadata.tasker]: {e}"))?;
+        let manifest: Manifest =
+            toml::from_str(manifest).map_err(|e| format!("[workspace.metadata.tasker]: {e}"))?;
         Ok(manifest.workspace.metadata.tasker)
     }
 
@@ -121,7 +122,8 @@ mod tests {
 
     #[test]
     fn a_missing_language_is_named() {
-        let manifest = "[workspace.metadata.tasker]\nrust = \"0.1.8\"\npython = \"0.1.8\"\nruby = \"0.1.10\"\n";
+        let manifest =
+            "[workspace.metadata.tasker]\nrust = \"0.1.8\"\npython = \"0.1.8\"\nruby = \"0.1.10\"\n";
         let err = Versions::parse(manifest).unwrap_err();
         assert!(err.contains("typescript"), "{err}");
     }

@@ -58,11 +58,8 @@ impl Vocabulary {
 
     pub fn parse(text: &str) -> Result<Vocabulary, String> {
         let vocabulary: Vocabulary = toml::from_str(text).map_err(|e| e.to_string())?;
-        let missing: Vec<&str> = Kind::BASE_KEYS
-            .iter()
-            .copied()
-            .filter(|k| !vocabulary.kinds.contains_key(*k))
-            .collect();
+        let missing: Vec<&str> =
+            Kind::BASE_KEYS.iter().copied().filter(|k| !vocabulary.kinds.contains_key(*k)).collect();
         if !missing.is_empty() {
             return Err(format!("[kinds] lacks {}", missing.join(", ")));
         }
@@ -140,8 +137,10 @@ mod tests {
 
     #[test]
     fn a_vocabulary_missing_a_kind_is_refused() {
-        let err = Vocabulary::parse("[kinds.run]\nlabel = \"x\"\ndetail = \"y\"\n[checkers]\n[reasons]\n[suites]\n")
-            .unwrap_err();
+        let err = Vocabulary::parse(
+            "[kinds.run]\nlabel = \"x\"\ndetail = \"y\"\n[checkers]\n[reasons]\n[suites]\n",
+        )
+        .unwrap_err();
         assert!(err.contains("lacks") && err.contains("output"), "{err}");
     }
 

@@ -17,7 +17,8 @@ struct Template {
 
 #[tokio::main]
 async fn main() {
-    let base = std::env::var("ORCHESTRATION_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+    let base = std::env::var("ORCHESTRATION_URL")
+        .unwrap_or_else(|_| "http://127.0.0.1:8080".into());
     let list: Templates = reqwest::get(format!("{base}/v1/templates"))
         .await
         .expect("the orchestration API answers")
@@ -25,6 +26,9 @@ async fn main() {
         .await
         .expect("GET /v1/templates has the documented shape");
     for t in &list.templates {
-        println!("{}/{} {} ({} steps)", t.namespace, t.name, t.version, t.step_count);
+        println!(
+            "{}/{} {} ({} steps)",
+            t.namespace, t.name, t.version, t.step_count
+        );
     }
 }

@@ -23,13 +23,21 @@ fn validate(body: &Value) -> Result<(String, NaiveDate, NaiveDate), ApiError> {
     if source.is_empty() {
         errors.insert("source".to_string(), "is required".to_string());
     } else if !is_label(&source, 1, MAX_SOURCE_CHARS) {
-        let message = format!("must be at most {MAX_SOURCE_CHARS} characters, none of them control characters");
+        let message = format!(
+            "must be at most {MAX_SOURCE_CHARS} characters, none of them control characters"
+        );
         errors.insert("source".to_string(), message);
     }
-    let mut date = |field: &str| match body[field].as_str().map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d")) {
+    let mut date = |field: &str| match body[field]
+        .as_str()
+        .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+    {
         Some(Ok(d)) => Some(d),
         _ => {
-            errors.insert(field.to_string(), "must be a date like 2026-11-01".to_string());
+            errors.insert(
+                field.to_string(),
+                "must be a date like 2026-11-01".to_string(),
+            );
             None
         }
     };
@@ -58,12 +66,12 @@ pub async fn create(
         "INSERT INTO analytics_jobs (id, source, date_from, date_to, status) \
          VALUES ($1, $2, $3, $4, 'submitted')",
     )
-        .bind(id)
-        .bind(&source)
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
+    .bind(id)
+    .bind(&source)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *tx)
+    .await?;
     let request = TaskRequest {
         name: "analytics_pipeline".into(),
         namespace: "analytics_rs".into(),
@@ -80,15 +88,24 @@ pub async fn create(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id, "task_uuid": task.task_uuid, "status": "submitted" }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "task_uuid": task.task_uuid, "status": "submitted" })),
+    ))
 }
 
-pub async fn show(State(app): State<AppState>, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+pub async fn show(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, ApiError> {
     let row: Option<(Uuid, String, NaiveDate, NaiveDate, String, Option<Uuid>)> =
         sqlx::query_as("SELECT id, source, date_from, date_to, status, task_uuid FROM analytics_jobs WHERE id = $1")
             .bind(id)
             .fetch_optional(&app.db)
             .await?;
-    let (id, source, from, to, status, task_uuid) = row.ok_or(ApiError::NotFound("no such analytics job"))?;
-    Ok(Json(json!({ "id": id, "source": source, "date_from": from, "date_to": to, "status": status, "task_uuid": task_uuid })))
+    let (id, source, from, to, status, task_uuid) =
+        row.ok_or(ApiError::NotFound("no such analytics job"))?;
+    Ok(Json(
+        json!({ "id": id, "source": source, "date_from": from, "date_to": to, "status": status, "task_uuid": task_uuid }),
+    ))
 }

@@ -56,18 +56,31 @@ impl IntoResponse for ApiError {
                 json!({ "error": "validation_failed", "fields": {
                     "body": format!("must be at most {MAX_BODY_BYTES} bytes") } }),
             ),
-            ApiError::NotFound(what) => (StatusCode::NOT_FOUND, json!({ "error": "not_found", "message": what })),
-            ApiError::Duplicate(m) => (StatusCode::CONFLICT, json!({ "error": "duplicate", "message": m })),
+            ApiError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                json!({ "error": "not_found", "message": what }),
+            ),
+            ApiError::Duplicate(m) => (
+                StatusCode::CONFLICT,
+                json!({ "error": "duplicate", "message": m }),
+            ),
             ApiError::TaskerDown(m) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 json!({ "error": "tasker_unavailable", "message": m, "stored": false }),
             ),
-            ApiError::TaskerRejected(m) => (StatusCode::BAD_GATEWAY, json!({ "error": "tasker_rejected", "message": m })),
+            ApiError::TaskerRejected(m) => (
+                StatusCode::BAD_GATEWAY,
+                json!({ "error": "tasker_rejected", "message": m }),
+            ),
             ApiError::Internal(m) => {
                 // The details stay in the server's log: they are about the server, not the request.
                 eprintln!("internal error: {m}");
-                let message = "the server could not complete the request; nothing was stored";
-                (StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": "internal", "message": message }))
+                let message =
+                    "the server could not complete the request; nothing was stored";
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "error": "internal", "message": message }),
+                )
             }
         };
         (status, Json(body)).into_response()
@@ -81,7 +94,9 @@ pub fn json_body(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiE
     match body {
         Ok(Json(v)) if v.is_object() => Ok(v),
         Ok(_) => Err(invalid("body", "must be a JSON object")),
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(ApiError::TooLarge)
+        }
         Err(rejection) => Err(invalid("body", &rejection.body_text())),
     }
 }

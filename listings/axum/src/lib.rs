@@ -35,11 +35,18 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_env() -> Settings {
-        let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+        let var = |name: &str, default: &str| {
+            std::env::var(name).unwrap_or_else(|_| default.to_string())
+        };
         Settings {
-            app_database_url: var("APP_DATABASE_URL", "postgresql://tasker:tasker@127.0.0.1:54329/example_axum"),
+            app_database_url: var(
+                "APP_DATABASE_URL",
+                "postgresql://tasker:tasker@127.0.0.1:54329/example_axum",
+            ),
             orchestration_url: var("ORCHESTRATION_URL", "http://127.0.0.1:8080"),
-            port: var("PORT", "3001").parse().expect("PORT must be a port number"),
+            port: var("PORT", "3001")
+                .parse()
+                .expect("PORT must be a port number"),
             run_worker: var("APP_WORKER", "on") != "off",
         }
     }
@@ -67,7 +74,10 @@ pub fn router(state: AppState) -> Router {
 
 /// Connects to the app's database and brings its schema up to date.
 pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
-    let db = sqlx::postgres::PgPoolOptions::new().max_connections(5).connect(url).await?;
+    let db = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(5)
+        .connect(url)
+        .await?;
     sqlx::migrate!("./migrations").run(&db).await?;
     Ok(db)
 }

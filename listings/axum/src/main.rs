@@ -7,15 +7,29 @@ use tokio::signal::unix::{SignalKind, signal};
 async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env();
     let db = connect(&settings.app_database_url).await?;
-    let mut worker = if settings.run_worker { Some(worker::start().await?) } else { None };
-    let state = AppState { db, tasker: TaskerApi::new(&settings.orchestration_url) };
+    let mut worker = if settings.run_worker {
+        Some(worker::start().await?)
+    } else {
+        None
+    };
+    let state = AppState {
+        db,
+        tasker: TaskerApi::new(&settings.orchestration_url),
+    };
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", settings.port)).await?;
-    eprintln!("axum-quickstart listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
+    eprintln!(
+        "axum-quickstart listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
 
     if let Some(w) = worker.as_mut() {
-        w.stop().await.map_err(|e| anyhow::anyhow!("stopping the worker: {e}"))?;
+        w.stop()
+            .await
+            .map_err(|e| anyhow::anyhow!("stopping the worker: {e}"))?;
     }
     Ok(())
 }

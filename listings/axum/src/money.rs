@@ -32,7 +32,8 @@ impl Cents {
         let whole = cents.round();
         // 24.99 is 2498.9999… in binary floating point: allow for that (a relative error),
         // not for 24.999 or 0.000000001.
-        ((cents - whole).abs() <= 1e-9 * whole.abs().max(1.0)).then_some(Cents(whole as i64))
+        ((cents - whole).abs() <= 1e-9 * whole.abs().max(1.0))
+            .then_some(Cents(whole as i64))
     }
 
     /// The amount in dollars, for JSON (exact for every value `from_dollars` accepts).
@@ -41,7 +42,10 @@ impl Cents {
     }
 
     pub fn checked_mul(self, n: u64) -> Option<Cents> {
-        i64::try_from(n).ok().and_then(|n| self.0.checked_mul(n)).map(Cents)
+        i64::try_from(n)
+            .ok()
+            .and_then(|n| self.0.checked_mul(n))
+            .map(Cents)
     }
 
     pub fn checked_add(self, other: Cents) -> Option<Cents> {
@@ -61,7 +65,11 @@ impl fmt::Display for Cents {
 }
 
 pub fn shipping_for(subtotal: Cents) -> Cents {
-    if subtotal >= FREE_SHIPPING_FROM { Cents::ZERO } else { FLAT_SHIPPING }
+    if subtotal >= FREE_SHIPPING_FROM {
+        Cents::ZERO
+    } else {
+        FLAT_SHIPPING
+    }
 }
 
 /// What an order costs. Callers bound the subtotal (validation's limits), so the tax and
@@ -78,7 +86,12 @@ impl Totals {
     pub fn for_subtotal(subtotal: Cents) -> Totals {
         let tax = subtotal.percent(TAX_RATE_PERCENT);
         let shipping = shipping_for(subtotal);
-        Totals { subtotal, tax, shipping, total: Cents(subtotal.0 + tax.0 + shipping.0) }
+        Totals {
+            subtotal,
+            tax,
+            shipping,
+            total: Cents(subtotal.0 + tax.0 + shipping.0),
+        }
     }
 }
 
@@ -100,7 +113,10 @@ mod tests {
     #[test]
     fn totals_in_cents() {
         let t = Totals::for_subtotal(Cents(62_48));
-        assert_eq!((t.tax, t.shipping, t.total), (Cents(5_00), Cents(9_99), Cents(77_47)));
+        assert_eq!(
+            (t.tax, t.shipping, t.total),
+            (Cents(5_00), Cents(9_99), Cents(77_47))
+        );
         assert_eq!(Totals::for_subtotal(Cents(100_00)).shipping, Cents::ZERO);
         assert_eq!(Cents(77_47).to_string(), "77.47");
         assert_eq!(Cents(77_47).dollars(), 77.47);

@@ -30,9 +30,9 @@ pub fn order_task(order_id: Uuid, order: &NewOrder) -> TaskRequest {
 }
 
 // ANCHOR: order_id
-/// A retried request must not become a second order. With an `Idempotency-Key` header the
-/// order id is derived from the key, so a retry carries the same id into both the database
-/// (primary key) and the task context (Tasker's identity): either answers 409.
+/// A retried request must not become a second order. With an `Idempotency-Key` header
+/// the order id is derived from the key, so a retry carries the same id into both the
+/// database (primary key) and the task context (Tasker's identity): either answers 409.
 fn order_id(headers: &HeaderMap) -> Uuid {
     match headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         Some(key) => {
@@ -47,9 +47,9 @@ fn order_id(headers: &HeaderMap) -> Uuid {
 /// A primary-key clash on insert means the same Idempotency-Key was used before.
 fn duplicate_or(e: sqlx::Error, id: Uuid) -> ApiError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            ApiError::Duplicate(format!("order {id} was already submitted with this Idempotency-Key"))
-        }
+        sqlx::Error::Database(db) if db.is_unique_violation() => ApiError::Duplicate(
+            format!("order {id} was already submitted with this Idempotency-Key"),
+        ),
         _ => e.into(),
     }
 }
@@ -134,10 +134,15 @@ pub async fn create_async(
         .execute(&app.db)
         .await;
         if let Err(e) = saved {
-            eprintln!("order {id}: could not record the background job's outcome ({status}): {e}");
+            eprintln!(
+                "order {id}: the background job's outcome ({status}) was not saved: {e}"
+            );
         }
     });
-    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": "queued" }))))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "status": "queued" })),
+    ))
 }
 // ANCHOR_END: create_order_async
 
@@ -152,7 +157,10 @@ struct OrderRow {
     failure_reason: Option<String>,
 }
 
-pub async fn show(State(app): State<AppState>, Path(id): Path<Uuid>) -> Result<Json<Value>, ApiError> {
+pub async fn show(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, ApiError> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, customer_email, items, total_cents, status, task_uuid, failure_reason \
          FROM orders WHERE id = $1",

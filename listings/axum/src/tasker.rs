@@ -77,15 +77,31 @@ impl Step {
 #[derive(Debug, thiserror::Error)]
 pub enum WaitError {
     #[error("task {task_uuid} ended as `{status}`; failed steps: {failures}")]
-    Failed { task_uuid: Uuid, status: String, failures: String },
-    #[error("task {task_uuid} not complete after {waited:?}: last status `{status}`, unfinished steps: {pending}")]
-    TimedOut { task_uuid: Uuid, status: String, waited: Duration, pending: String },
+    Failed {
+        task_uuid: Uuid,
+        status: String,
+        failures: String,
+    },
+    #[error(
+        "task {task_uuid} not complete after {waited:?}: last status `{status}`, unfinished steps: {pending}"
+    )]
+    TimedOut {
+        task_uuid: Uuid,
+        status: String,
+        waited: Duration,
+        pending: String,
+    },
     #[error(transparent)]
     Api(#[from] TaskerError),
 }
 
 /// Task states after which waiting longer cannot lead to `complete`.
-const STOPPED: &[&str] = &["error", "cancelled", "resolved_manually", "blocked_by_failures"];
+const STOPPED: &[&str] = &[
+    "error",
+    "cancelled",
+    "resolved_manually",
+    "blocked_by_failures",
+];
 
 impl TaskerApi {
     pub fn new(base_url: impl Into<String>) -> Self {
@@ -94,17 +110,25 @@ impl TaskerApi {
             .timeout(Duration::from_secs(10))
             .build()
             .expect("building the HTTP client");
-        TaskerApi { base_url: base_url.into().trim_end_matches('/').to_string(), http }
+        TaskerApi {
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            http,
+        }
     }
 
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder, url: &str) -> Result<reqwest::Response, TaskerError> {
-        req.send()
-            .await
-            .map_err(|e| TaskerError::Unreachable { url: url.to_string(), reason: root_cause(&e) })
+    async fn send(
+        &self,
+        req: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<reqwest::Response, TaskerError> {
+        req.send().await.map_err(|e| TaskerError::Unreachable {
+            url: url.to_string(),
+            reason: root_cause(&e),
+        })
     }
 
     pub async fn create_task(&self, request: &TaskRequest) -> Result<Task, TaskerError> {
@@ -113,14 +137,19 @@ impl TaskerApi {
         let status = response.status().as_u16();
         let body = response.text().await.unwrap_or_default();
         match status {
-            200 | 201 => serde_json::from_str(&body)
-                .map_err(|e| TaskerError::Rejected { status, body: format!("unexpected body ({e}): {body}") }),
+            200 | 201 => serde_json::from_str(&body).map_err(|e| TaskerError::Rejected {
+                status,
+                body: format!("unexpected body ({e}): {body}"),
+            }),
             409 => Err(TaskerError::Duplicate(body)),
             _ => Err(TaskerError::Rejected { status, body }),
         }
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, TaskerError> {
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<T, TaskerError> {
         let url = format!("{}{path}", self.base_url);
         let response = self.send(self.http.get(&url), &url).await?;
         let status = response.status().as_u16();
@@ -128,26 +157,42 @@ impl TaskerApi {
         if status != 200 {
             return Err(TaskerError::Rejected { status, body });
         }
-        serde_json::from_str(&body).map_err(|e| TaskerError::Rejected { status, body: format!("unexpected body ({e}): {body}") })
+        serde_json::from_str(&body).map_err(|e| TaskerError::Rejected {
+            status,
+            body: format!("unexpected body ({e}): {body}"),
+        })
     }
 
     pub async fn get_task(&self, task_uuid: Uuid) -> Result<Task, TaskerError> {
         self.get_json(&format!("/v1/tasks/{task_uuid}")).await
     }
 
-    pub async fn get_task_steps(&self, task_uuid: Uuid) -> Result<Vec<Step>, TaskerError> {
-        self.get_json(&format!("/v1/tasks/{task_uuid}/workflow_steps")).await
+    pub async fn get_task_steps(
+        &self,
+        task_uuid: Uuid,
+    ) -> Result<Vec<Step>, TaskerError> {
+        self.get_json(&format!("/v1/tasks/{task_uuid}/workflow_steps"))
+            .await
     }
 
-    pub async fn get_step(&self, task_uuid: Uuid, step_uuid: Uuid) -> Result<Step, TaskerError> {
-        self.get_json(&format!("/v1/tasks/{task_uuid}/workflow_steps/{step_uuid}")).await
+    pub async fn get_step(
+        &self,
+        task_uuid: Uuid,
+        step_uuid: Uuid,
+    ) -> Result<Step, TaskerError> {
+        self.get_json(&format!("/v1/tasks/{task_uuid}/workflow_steps/{step_uuid}"))
+            .await
     }
 
     // ANCHOR: wait_for_task_completion
-    /// Polls until the task is `complete`, has stopped for good, or `max_wait` has passed.
+    /// Polls until the task is `complete`, has stopped for good, or `max_wait` passed.
     /// Starts at 10 ms between polls and backs off to 50 ms, so completion is seen within
     /// ~50 ms of happening without hammering the server on long tasks.
-    pub async fn wait_for_task_completion(&self, task_uuid: Uuid, max_wait: Duration) -> Result<Task, WaitError> {
+    pub async fn wait_for_task_completion(
+        &self,
+        task_uuid: Uuid,
+        max_wait: Duration,
+    ) -> Result<Task, WaitError> {
         let started = Instant::now();
         let mut interval = Duration::from_millis(10);
         loop {
@@ -157,13 +202,26 @@ impl TaskerApi {
             }
             if STOPPED.contains(&task.status.as_str()) {
                 let steps = self.get_task_steps(task_uuid).await?;
-                let failures = describe(&steps, |s| matches!(s.current_state.as_str(), "error" | "failed"), true);
-                return Err(WaitError::Failed { task_uuid, status: task.status, failures });
+                let failures = describe(
+                    &steps,
+                    |s| matches!(s.current_state.as_str(), "error" | "failed"),
+                    true,
+                );
+                return Err(WaitError::Failed {
+                    task_uuid,
+                    status: task.status,
+                    failures,
+                });
             }
             if started.elapsed() >= max_wait {
                 let steps = self.get_task_steps(task_uuid).await?;
                 let pending = describe(&steps, |s| s.current_state != "complete", false);
-                return Err(WaitError::TimedOut { task_uuid, status: task.status, waited: started.elapsed(), pending });
+                return Err(WaitError::TimedOut {
+                    task_uuid,
+                    status: task.status,
+                    waited: started.elapsed(),
+                    pending,
+                });
             }
             tokio::time::sleep(interval).await;
             interval = (interval * 2).min(Duration::from_millis(50));
@@ -177,14 +235,24 @@ fn describe(steps: &[Step], pick: impl Fn(&Step) -> bool, with_error: bool) -> S
         .iter()
         .filter(|s| pick(s))
         .map(|s| {
-            let error = s.results.as_ref().and_then(|r| r.get("error")).filter(|e| !e.is_null());
+            let error = s
+                .results
+                .as_ref()
+                .and_then(|r| r.get("error"))
+                .filter(|e| !e.is_null());
             match error {
-                Some(e) if with_error => format!("{} ({}): {}", s.name, s.current_state, e),
+                Some(e) if with_error => {
+                    format!("{} ({}): {}", s.name, s.current_state, e)
+                }
                 _ => format!("{} ({})", s.name, s.current_state),
             }
         })
         .collect();
-    if parts.is_empty() { "none".into() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn root_cause(e: &dyn std::error::Error) -> String {

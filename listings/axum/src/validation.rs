@@ -72,10 +72,13 @@ pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
     let mut items = Vec::new();
     match body["cart_items"].as_array() {
         None => error("cart_items".into(), "is required and must be a list"),
-        Some(list) if list.is_empty() => error("cart_items".into(), "must contain at least one item"),
-        Some(list) if list.len() > MAX_ITEMS => {
-            error("cart_items".into(), &format!("may contain at most {MAX_ITEMS} items"))
+        Some(list) if list.is_empty() => {
+            error("cart_items".into(), "must contain at least one item")
         }
+        Some(list) if list.len() > MAX_ITEMS => error(
+            "cart_items".into(),
+            &format!("may contain at most {MAX_ITEMS} items"),
+        ),
         Some(list) => {
             for (i, item) in list.iter().enumerate() {
                 let field = |name: &str| format!("cart_items[{i}].{name}");
@@ -85,7 +88,9 @@ pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
                 }
                 let sku = item["sku"].as_str().map(str::trim).unwrap_or("");
                 if !is_label(sku, 1, MAX_SKU_CHARS) {
-                    let message = format!("must be 1 to {MAX_SKU_CHARS} characters, none of them control characters");
+                    let message = format!(
+                        "must be 1 to {MAX_SKU_CHARS} characters, none of them control characters"
+                    );
                     error(field("sku"), &message);
                 }
                 // The name is optional and defaults to the SKU.
@@ -95,23 +100,39 @@ pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
                     _ => None,
                 };
                 if !name.is_some_and(|n| is_label(n, 0, MAX_NAME_CHARS)) {
-                    let message = format!("must be at most {MAX_NAME_CHARS} characters, none of them control characters");
+                    let message = format!(
+                        "must be at most {MAX_NAME_CHARS} characters, none of them control characters"
+                    );
                     error(field("name"), &message);
                 }
-                let quantity = item["quantity"].as_u64().filter(|q| (1..=MAX_QUANTITY).contains(q));
+                let quantity = item["quantity"]
+                    .as_u64()
+                    .filter(|q| (1..=MAX_QUANTITY).contains(q));
                 if quantity.is_none() {
-                    error(field("quantity"), &format!("must be a whole number from 1 to {MAX_QUANTITY}"));
+                    error(
+                        field("quantity"),
+                        &format!("must be a whole number from 1 to {MAX_QUANTITY}"),
+                    );
                 }
                 let unit_price = item["unit_price"]
                     .as_f64()
                     .and_then(Cents::from_dollars)
                     .filter(|p| (Cents::new(1)..=MAX_UNIT_PRICE).contains(p));
                 if unit_price.is_none() {
-                    let message = format!("must be an amount from 0.01 to {MAX_UNIT_PRICE}, in whole cents");
+                    let message = format!(
+                        "must be an amount from 0.01 to {MAX_UNIT_PRICE}, in whole cents"
+                    );
                     error(field("unit_price"), &message);
                 }
-                if let (Some(name), Some(quantity), Some(unit_price)) = (name, quantity, unit_price) {
-                    items.push(LineItem { sku: sku.to_string(), name: name.to_string(), quantity, unit_price });
+                if let (Some(name), Some(quantity), Some(unit_price)) =
+                    (name, quantity, unit_price)
+                {
+                    items.push(LineItem {
+                        sku: sku.to_string(),
+                        name: name.to_string(),
+                        quantity,
+                        unit_price,
+                    });
                 }
             }
         }
@@ -121,15 +142,28 @@ pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
     }
     // Bounded above: at most 100 lines of 10,000 × 100,000.00, far inside an i64 of cents.
     let subtotal = items.iter().fold(Cents::ZERO, |sum, i| {
-        let line = i.unit_price.checked_mul(i.quantity).expect("bounded line total");
+        let line = i
+            .unit_price
+            .checked_mul(i.quantity)
+            .expect("bounded line total");
         sum.checked_add(line).expect("bounded subtotal")
     });
     let totals = Totals::for_subtotal(subtotal);
     if totals.total > MAX_ORDER_TOTAL {
-        let message = format!("the order total {} exceeds the limit of {MAX_ORDER_TOTAL}", totals.total);
-        return Err(ApiError::Invalid(BTreeMap::from([("cart_items".into(), message)])));
+        let message = format!(
+            "the order total {} exceeds the limit of {MAX_ORDER_TOTAL}",
+            totals.total
+        );
+        return Err(ApiError::Invalid(BTreeMap::from([(
+            "cart_items".into(),
+            message,
+        )])));
     }
-    Ok(NewOrder { customer_email: email.to_string(), items, totals })
+    Ok(NewOrder {
+        customer_email: email.to_string(),
+        items,
+        totals,
+    })
 }
 // ANCHOR_END: validate_order
 
@@ -174,13 +208,26 @@ mod tests {
             { "sku": "GADGET-7", "quantity": 1, "unit_price": 12.50 } ] });
         let order = validate_order(&body).unwrap();
         assert_eq!(order.totals.total, Cents::new(77_47));
-        assert_eq!(order.items[1].name, "GADGET-7", "the name defaults to the SKU");
+        assert_eq!(
+            order.items[1].name, "GADGET-7",
+            "the name defaults to the SKU"
+        );
     }
 
     #[test]
     fn money_at_the_extremes_is_refused() {
-        for price in [json!(1e308), json!(1e-9), json!(0), json!(-1), json!(24.999), json!("24.99"), json!(100_000.01)] {
-            let f = fields(json!({ "customer_email": "a@b.co", "cart_items": [item(price.clone())] }));
+        for price in [
+            json!(1e308),
+            json!(1e-9),
+            json!(0),
+            json!(-1),
+            json!(24.999),
+            json!("24.99"),
+            json!(100_000.01),
+        ] {
+            let f = fields(
+                json!({ "customer_email": "a@b.co", "cart_items": [item(price.clone())] }),
+            );
             assert!(f.contains_key("cart_items[0].unit_price"), "{price}: {f:?}");
         }
     }
@@ -189,25 +236,47 @@ mod tests {
     fn the_order_total_is_bounded() {
         let big = json!({ "sku": "A", "quantity": 10_000, "unit_price": 100_000 });
         let f = fields(json!({ "customer_email": "a@b.co", "cart_items": [big] }));
-        assert!(f["cart_items"].contains("exceeds the limit of 1000000.00"), "{f:?}");
+        assert!(
+            f["cart_items"].contains("exceeds the limit of 1000000.00"),
+            "{f:?}"
+        );
     }
 
     #[test]
     fn strings_are_bounded_and_printable() {
         let long_sku = json!({ "sku": "S".repeat(65), "quantity": 1, "unit_price": 1 });
         let control = json!({ "sku": "A\u{7}", "name": "bell\u{0}", "quantity": 1, "unit_price": 1 });
-        let f = fields(json!({ "customer_email": format!("{}@b.co", "a".repeat(260)), "cart_items": [long_sku, control] }));
-        assert!(f.contains_key("customer_email") && f.contains_key("cart_items[0].sku"), "{f:?}");
-        assert!(f.contains_key("cart_items[1].sku") && f.contains_key("cart_items[1].name"), "{f:?}");
-        let f = fields(json!({ "customer_email": "a@b.co", "cart_items": vec![item(json!(1)); 101] }));
+        let f = fields(
+            json!({ "customer_email": format!("{}@b.co", "a".repeat(260)), "cart_items": [long_sku, control] }),
+        );
+        assert!(
+            f.contains_key("customer_email") && f.contains_key("cart_items[0].sku"),
+            "{f:?}"
+        );
+        assert!(
+            f.contains_key("cart_items[1].sku") && f.contains_key("cart_items[1].name"),
+            "{f:?}"
+        );
+        let f = fields(
+            json!({ "customer_email": "a@b.co", "cart_items": vec![item(json!(1)); 101] }),
+        );
         assert_eq!(f["cart_items"], "may contain at most 100 items");
     }
 
     #[test]
     fn wrong_types_are_field_errors() {
-        let f = fields(json!({ "customer_email": 7, "cart_items": ["x", { "sku": 1, "quantity": 1.5, "unit_price": null }] }));
-        assert!(f.contains_key("customer_email") && f.contains_key("cart_items[0]"), "{f:?}");
-        assert!(f.contains_key("cart_items[1].sku") && f.contains_key("cart_items[1].quantity"), "{f:?}");
+        let f = fields(
+            json!({ "customer_email": 7, "cart_items": ["x", { "sku": 1, "quantity": 1.5, "unit_price": null }] }),
+        );
+        assert!(
+            f.contains_key("customer_email") && f.contains_key("cart_items[0]"),
+            "{f:?}"
+        );
+        assert!(
+            f.contains_key("cart_items[1].sku")
+                && f.contains_key("cart_items[1].quantity"),
+            "{f:?}"
+        );
         assert!(f.contains_key("cart_items[1].unit_price"), "{f:?}");
     }
 }

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tasker_worker::worker::handlers::{HandlerDispatchConfig, HandlerDispatchService, LoadSheddingConfig, NoOpCallback};
+use tasker_worker::worker::handlers::{
+    HandlerDispatchConfig, HandlerDispatchService, LoadSheddingConfig, NoOpCallback,
+};
 use tasker_worker::{WorkerBootstrap, WorkerSystemHandle};
 
 use crate::handlers::Registry;
@@ -14,15 +16,21 @@ use crate::handlers::Registry;
 /// `TASKER_TEMPLATE_PATH` and listens on their namespaces' queues), then routes the steps
 /// it receives to our handlers.
 pub async fn start() -> anyhow::Result<WorkerSystemHandle> {
-    // The same folder the worker registers templates from: every callable needs a handler.
+    // The folder the worker registers templates from: every callable needs a handler.
     let templates = std::env::var_os("TASKER_TEMPLATE_PATH")
         .map(PathBuf::from)
-        .ok_or_else(|| anyhow::anyhow!("TASKER_TEMPLATE_PATH is not set: where are the task templates?"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "TASKER_TEMPLATE_PATH is not set: where are the task templates?"
+            )
+        })?;
     let registry = Registry::for_templates(&templates)?;
-    let mut worker = WorkerBootstrap::bootstrap().await.map_err(|e| anyhow::anyhow!("Tasker worker: {e}"))?;
-    let handles = worker
-        .take_dispatch_handles()
-        .ok_or_else(|| anyhow::anyhow!("the worker's dispatch channels were already taken"))?;
+    let mut worker = WorkerBootstrap::bootstrap()
+        .await
+        .map_err(|e| anyhow::anyhow!("Tasker worker: {e}"))?;
+    let handles = worker.take_dispatch_handles().ok_or_else(|| {
+        anyhow::anyhow!("the worker's dispatch channels were already taken")
+    })?;
     let config = HandlerDispatchConfig {
         // Enough to run the analytics pipeline's three extracts side by side.
         max_concurrent_handlers: 8,

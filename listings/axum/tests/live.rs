@@ -35,7 +35,10 @@ fn orchestration_url() -> String {
 /// The app's own database: Tasker's server, database `example_axum`.
 fn app_database_url() -> String {
     let tasker = env("DATABASE_URL");
-    let server = tasker.rsplit_once('/').map(|(server, _)| server).unwrap_or(&tasker);
+    let server = tasker
+        .rsplit_once('/')
+        .map(|(server, _)| server)
+        .unwrap_or(&tasker);
     format!("{server}/example_axum")
 }
 
@@ -48,12 +51,23 @@ fn app_binary() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn answers(url: &str) -> bool {
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().unwrap();
-    client.get(url).send().await.is_ok_and(|r| r.status().is_success())
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    client
+        .get(url)
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
 }
 
 async fn spawn_app(extra_env: &[(&str, &str)]) -> App {
@@ -94,11 +108,21 @@ async fn spawn_app(extra_env: &[(&str, &str)]) -> App {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("axum-quickstart exited ({status}) before answering /health");
         }
-        assert!(Instant::now() < deadline, "axum-quickstart did not answer /health within 60 s");
+        assert!(
+            Instant::now() < deadline,
+            "axum-quickstart did not answer /health within 60 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    eprintln!("axum-quickstart up on {url} in {} ms", ready.elapsed().as_millis());
-    App { url, _stdin: Mutex::new(stdin), _child: Mutex::new(child) }
+    eprintln!(
+        "axum-quickstart up on {url} in {} ms",
+        ready.elapsed().as_millis()
+    );
+    App {
+        url,
+        _stdin: Mutex::new(stdin),
+        _child: Mutex::new(child),
+    }
 }
 
 /// The app with its worker, shared by all tests.
@@ -118,15 +142,22 @@ async fn app() -> &'static str {
 /// collide on a unique constraint and one is answered 500 (seen on a fresh database).
 async fn prime_templates(url: &str) {
     let (orders, _) = post(format!("{url}/orders"), cart(&unique_email())).await;
-    let job = json!({ "source": "prime", "date_from": "2026-11-01", "date_to": "2026-11-01" });
+    let job =
+        json!({ "source": "prime", "date_from": "2026-11-01", "date_to": "2026-11-01" });
     let (jobs, _) = post(format!("{url}/analytics/jobs"), job).await;
-    assert!(orders == 201 && jobs == 201, "priming the templates through the app failed: {orders}, {jobs}");
+    assert!(
+        orders == 201 && jobs == 201,
+        "priming the templates through the app failed: {orders}, {jobs}"
+    );
 }
 
 /// A second instance whose Tasker is a closed port, and which runs no worker.
 async fn app_without_tasker() -> &'static str {
     static APP: OnceCell<App> = OnceCell::const_new();
-    let closed = [("ORCHESTRATION_URL", "http://127.0.0.1:9"), ("APP_WORKER", "off")];
+    let closed = [
+        ("ORCHESTRATION_URL", "http://127.0.0.1:9"),
+        ("APP_WORKER", "off"),
+    ];
     &APP.get_or_init(|| spawn_app(&closed)).await.url
 }
 
@@ -135,7 +166,9 @@ fn tasker() -> TaskerApi {
 }
 
 async fn db() -> sqlx::PgPool {
-    sqlx::PgPool::connect(&app_database_url()).await.expect("connecting to example_axum")
+    sqlx::PgPool::connect(&app_database_url())
+        .await
+        .expect("connecting to example_axum")
 }
 
 async fn orders_for(email: &str) -> i64 {
@@ -151,7 +184,12 @@ fn unique_email() -> String {
 }
 
 async fn post(url: String, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new().post(url).json(&body).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
@@ -178,7 +216,12 @@ fn expected_totals(cart: &Value) -> Value {
     let items = cart["cart_items"].as_array().unwrap();
     let lines: Vec<(i64, i64)> = items
         .iter()
-        .map(|i| ((i["unit_price"].as_f64().unwrap() * 100.0).round() as i64, i["quantity"].as_i64().unwrap()))
+        .map(|i| {
+            (
+                (i["unit_price"].as_f64().unwrap() * 100.0).round() as i64,
+                i["quantity"].as_i64().unwrap(),
+            )
+        })
         .collect();
     let subtotal: i64 = lines.iter().map(|(p, q)| p * q).sum();
     let tax = (subtotal * 8 + 50) / 100;
@@ -196,7 +239,9 @@ fn expected_totals(cart: &Value) -> Value {
 }
 
 fn uuid_of(v: &Value) -> Uuid {
-    v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a UUID: {v}"))
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not a UUID: {v}"))
 }
 
 #[tokio::test]
@@ -207,7 +252,10 @@ async fn an_order_runs_all_five_steps_and_prices_the_cart() {
     assert_eq!(status, 201, "{created}");
     let task_uuid = uuid_of(&created["task_uuid"]);
 
-    let task = tasker().wait_for_task_completion(task_uuid, Duration::from_secs(20)).await.unwrap();
+    let task = tasker()
+        .wait_for_task_completion(task_uuid, Duration::from_secs(20))
+        .await
+        .unwrap();
     assert_eq!(task.status, "complete");
     assert_eq!(task.completion_percentage, 100.0);
     assert_eq!((task.total_steps, task.completed_steps), (5, 5));
@@ -215,64 +263,141 @@ async fn an_order_runs_all_five_steps_and_prices_the_cart() {
     let steps = tasker().get_task_steps(task_uuid).await.unwrap();
     let mut names: Vec<_> = steps.iter().map(|s| s.name.as_str()).collect();
     names.sort();
-    assert_eq!(names, ["create_order", "process_payment", "send_confirmation", "update_inventory", "validate_cart"]);
-    assert!(steps.iter().all(|s| s.current_state == "complete"), "{steps:?}");
+    assert_eq!(
+        names,
+        [
+            "create_order",
+            "process_payment",
+            "send_confirmation",
+            "update_inventory",
+            "validate_cart"
+        ]
+    );
+    assert!(
+        steps.iter().all(|s| s.current_state == "complete"),
+        "{steps:?}"
+    );
 
     let want = expected_totals(&body);
     let validate = steps.iter().find(|s| s.name == "validate_cart").unwrap();
     let result = validate.result().expect("validate_cart has a result");
-    for field in ["item_count", "subtotal", "tax", "tax_rate", "shipping", "total"] {
-        assert_eq!(result[field].as_f64(), want[field].as_f64(), "validate_cart.{field} in {result}");
+    for field in [
+        "item_count",
+        "subtotal",
+        "tax",
+        "tax_rate",
+        "shipping",
+        "total",
+    ] {
+        assert_eq!(
+            result[field].as_f64(),
+            want[field].as_f64(),
+            "validate_cart.{field} in {result}"
+        );
     }
-    let line_totals: Vec<f64> =
-        result["validated_items"].as_array().unwrap().iter().map(|i| i["line_total"].as_f64().unwrap()).collect();
+    let line_totals: Vec<f64> = result["validated_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["line_total"].as_f64().unwrap())
+        .collect();
     assert_eq!(json!(line_totals), want["line_totals"]);
-    assert_eq!(created["total"].as_f64(), want["total"].as_f64(), "the API quotes the same total");
+    assert_eq!(
+        created["total"].as_f64(),
+        want["total"].as_f64(),
+        "the API quotes the same total"
+    );
 
     // Later steps used earlier results: the payment charged validate_cart's total.
     let payment = steps.iter().find(|s| s.name == "process_payment").unwrap();
-    let payment = tasker().get_step(task_uuid, payment.step_uuid).await.unwrap();
-    assert_eq!(payment.result().unwrap()["amount_charged"].as_f64(), want["total"].as_f64());
+    let payment = tasker()
+        .get_step(task_uuid, payment.step_uuid)
+        .await
+        .unwrap();
+    assert_eq!(
+        payment.result().unwrap()["amount_charged"].as_f64(),
+        want["total"].as_f64()
+    );
 
-    let (_, record) = get(format!("{}/orders/{}", app().await, created["id"].as_str().unwrap())).await;
+    let (_, record) = get(format!(
+        "{}/orders/{}",
+        app().await,
+        created["id"].as_str().unwrap()
+    ))
+    .await;
     assert_eq!(record["task_uuid"], created["task_uuid"]);
     assert_eq!(record["status"], "submitted");
 }
 
 #[tokio::test]
 async fn the_analytics_extracts_run_at_the_same_time() {
-    let (status, created) =
-        post(format!("{}/analytics/jobs", app().await), json!({ "source": "web", "date_from": "2026-11-01", "date_to": "2026-11-07" }))
-            .await;
+    let (status, created) = post(
+        format!("{}/analytics/jobs", app().await),
+        json!({ "source": "web", "date_from": "2026-11-01", "date_to": "2026-11-07" }),
+    )
+    .await;
     assert_eq!(status, 201, "{created}");
     let task_uuid = uuid_of(&created["task_uuid"]);
-    let task = tasker().wait_for_task_completion(task_uuid, Duration::from_secs(20)).await.unwrap();
-    assert_eq!((task.total_steps, task.completed_steps), (8, 8));
-
-    let steps: Vec<Value> = reqwest::get(format!("{}/v1/tasks/{task_uuid}/workflow_steps", orchestration_url()))
-        .await
-        .unwrap()
-        .json()
+    let task = tasker()
+        .wait_for_task_completion(task_uuid, Duration::from_secs(20))
         .await
         .unwrap();
-    let extracts: Vec<&Value> = steps.iter().filter(|s| s["name"].as_str().unwrap().starts_with("extract_")).collect();
+    assert_eq!((task.total_steps, task.completed_steps), (8, 8));
+
+    let steps: Vec<Value> = reqwest::get(format!(
+        "{}/v1/tasks/{task_uuid}/workflow_steps",
+        orchestration_url()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let extracts: Vec<&Value> = steps
+        .iter()
+        .filter(|s| s["name"].as_str().unwrap().starts_with("extract_"))
+        .collect();
     assert_eq!(extracts.len(), 3);
     for e in &extracts {
-        assert_eq!(e["total_parents"], 0, "{} should have no parents", e["name"]);
+        assert_eq!(
+            e["total_parents"], 0,
+            "{} should have no parents",
+            e["name"]
+        );
         assert_eq!(e["results"]["result"]["record_count"], 7);
     }
     // Overlap: every extract started before any of them finished.
-    let time = |s: &Value, f: &str| chrono::DateTime::parse_from_rfc3339(s["results"]["result"][f].as_str().unwrap()).unwrap();
-    let last_start = extracts.iter().map(|s| time(s, "started_at")).max().unwrap();
-    let first_end = extracts.iter().map(|s| time(s, "finished_at")).min().unwrap();
-    assert!(last_start < first_end, "the extracts ran one after another: last start {last_start}, first finish {first_end}");
+    let time = |s: &Value, f: &str| {
+        chrono::DateTime::parse_from_rfc3339(s["results"]["result"][f].as_str().unwrap())
+            .unwrap()
+    };
+    let last_start = extracts
+        .iter()
+        .map(|s| time(s, "started_at"))
+        .max()
+        .unwrap();
+    let first_end = extracts
+        .iter()
+        .map(|s| time(s, "finished_at"))
+        .min()
+        .unwrap();
+    assert!(
+        last_start < first_end,
+        "the extracts ran one after another: last start {last_start}, first finish {first_end}"
+    );
 
-    let insights = steps.iter().find(|s| s["name"] == "generate_insights").unwrap();
+    let insights = steps
+        .iter()
+        .find(|s| s["name"] == "generate_insights")
+        .unwrap();
     assert_eq!(insights["total_parents"], 1);
     // The sales extract reports 20 + (day % 7) orders a day; the sum must survive
     // transform → aggregate → insights unchanged.
     let per_day: i64 = (0..7).map(|d| 20 + d % 7).sum();
-    assert_eq!(insights["results"]["result"]["metrics"]["total_orders"], per_day);
+    assert_eq!(
+        insights["results"]["result"]["metrics"]["total_orders"],
+        per_day
+    );
 }
 
 /// The order once its background job has run (status no longer `queued`).
@@ -283,7 +408,10 @@ async fn settled_order(app: &str, id: &str) -> Value {
         if record["status"] != "queued" {
             return record;
         }
-        assert!(Instant::now() < deadline, "still queued after 10 s: {record}");
+        assert!(
+            Instant::now() < deadline,
+            "still queued after 10 s: {record}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -291,61 +419,106 @@ async fn settled_order(app: &str, id: &str) -> Value {
 #[tokio::test]
 async fn an_async_order_gets_its_task_in_the_background() {
     let email = unique_email();
-    let (status, queued) = post(format!("{}/orders/async", app().await), cart(&email)).await;
+    let (status, queued) =
+        post(format!("{}/orders/async", app().await), cart(&email)).await;
     assert_eq!(status, 202, "{queued}");
     assert_eq!(queued["status"], "queued");
     let record = settled_order(app().await, queued["id"].as_str().unwrap()).await;
     assert_eq!(record["status"], "submitted", "{record}");
-    let task = tasker().wait_for_task_completion(uuid_of(&record["task_uuid"]), Duration::from_secs(20)).await.unwrap();
+    let task = tasker()
+        .wait_for_task_completion(uuid_of(&record["task_uuid"]), Duration::from_secs(20))
+        .await
+        .unwrap();
     assert_eq!(task.status, "complete");
 }
 
 #[tokio::test]
 async fn an_async_order_records_why_tasker_could_not_take_it() {
     let email = unique_email();
-    let (status, queued) = post(format!("{}/orders/async", app_without_tasker().await), cart(&email)).await;
+    let (status, queued) = post(
+        format!("{}/orders/async", app_without_tasker().await),
+        cart(&email),
+    )
+    .await;
     assert_eq!(status, 202, "{queued}");
-    let record = settled_order(app_without_tasker().await, queued["id"].as_str().unwrap()).await;
+    let record =
+        settled_order(app_without_tasker().await, queued["id"].as_str().unwrap()).await;
     assert_eq!(record["status"], "failed", "{record}");
     assert_eq!(record["task_uuid"], Value::Null);
     let reason = record["failure_reason"].as_str().unwrap();
-    assert!(reason.contains("unreachable") && reason.contains("127.0.0.1:9"), "{reason}");
+    assert!(
+        reason.contains("unreachable") && reason.contains("127.0.0.1:9"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
 async fn a_sync_order_without_tasker_is_a_503_and_stores_nothing() {
     let email = unique_email();
-    let (status, body) = post(format!("{}/orders", app_without_tasker().await), cart(&email)).await;
+    let (status, body) = post(
+        format!("{}/orders", app_without_tasker().await),
+        cart(&email),
+    )
+    .await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["error"], "tasker_unavailable");
-    assert_eq!(orders_for(&email).await, 0, "a failed order must leave no row behind");
+    assert_eq!(
+        orders_for(&email).await,
+        0,
+        "a failed order must leave no row behind"
+    );
 }
 
 #[tokio::test]
 async fn bad_input_is_a_422_with_field_errors_and_stores_nothing() {
     let email = unique_email();
-    let item = json!({ "sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": 5.0 });
+    let item =
+        json!({ "sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": 5.0 });
     let cases = [
         (json!({ "cart_items": [item] }), "customer_email"),
-        (json!({ "customer_email": "not-an-email", "cart_items": [item], "tag": email }), "customer_email"),
-        (json!({ "customer_email": email, "cart_items": [] }), "cart_items"),
+        (
+            json!({ "customer_email": "not-an-email", "cart_items": [item], "tag": email }),
+            "customer_email",
+        ),
+        (
+            json!({ "customer_email": email, "cart_items": [] }),
+            "cart_items",
+        ),
         (json!({ "customer_email": email }), "cart_items"),
-        (json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 0, "unit_price": 5.0 }] }), "cart_items[0].quantity"),
-        (json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": -2, "unit_price": 5.0 }] }), "cart_items[0].quantity"),
-        (json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": 0 }] }), "cart_items[0].unit_price"),
-        (json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": -3.5 }] }), "cart_items[0].unit_price"),
+        (
+            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 0, "unit_price": 5.0 }] }),
+            "cart_items[0].quantity",
+        ),
+        (
+            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": -2, "unit_price": 5.0 }] }),
+            "cart_items[0].quantity",
+        ),
+        (
+            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": 0 }] }),
+            "cart_items[0].unit_price",
+        ),
+        (
+            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": -3.5 }] }),
+            "cart_items[0].unit_price",
+        ),
     ];
     for path in ["/orders", "/orders/async"] {
         for (body, field) in &cases {
-            let (status, answer) = post(format!("{}{path}", app().await), body.clone()).await;
+            let (status, answer) =
+                post(format!("{}{path}", app().await), body.clone()).await;
             assert_eq!(status, 422, "{path} {body} → {answer}");
             assert_eq!(answer["error"], "validation_failed");
-            assert!(answer["fields"][*field].is_string(), "{path} {body}: no error for `{field}` in {answer}");
+            assert!(
+                answer["fields"][*field].is_string(),
+                "{path} {body}: no error for `{field}` in {answer}"
+            );
         }
         let malformed = reqwest::Client::new()
             .post(format!("{}{path}", app().await))
             .header("content-type", "application/json")
-            .body(format!("{{\"customer_email\": \"{email}\", \"cart_items\": [")) // cut off
+            .body(format!(
+                "{{\"customer_email\": \"{email}\", \"cart_items\": ["
+            )) // cut off
             .send()
             .await
             .unwrap();
@@ -353,12 +526,23 @@ async fn bad_input_is_a_422_with_field_errors_and_stores_nothing() {
         let answer: Value = malformed.json().await.unwrap();
         assert!(answer["fields"]["body"].is_string(), "{answer}");
     }
-    let (status, answer) = post(format!("{}/analytics/jobs", app().await), json!({ "source": "", "date_from": "2026-13-01", "date_to": "x" })).await;
+    let (status, answer) = post(
+        format!("{}/analytics/jobs", app().await),
+        json!({ "source": "", "date_from": "2026-13-01", "date_to": "x" }),
+    )
+    .await;
     assert_eq!(status, 422, "{answer}");
     for field in ["source", "date_from", "date_to"] {
-        assert!(answer["fields"][field].is_string(), "no error for {field}: {answer}");
+        assert!(
+            answer["fields"][field].is_string(),
+            "no error for {field}: {answer}"
+        );
     }
-    assert_eq!(orders_for(&email).await, 0, "rejected orders must not be stored");
+    assert_eq!(
+        orders_for(&email).await,
+        0,
+        "rejected orders must not be stored"
+    );
 }
 
 #[tokio::test]
@@ -366,14 +550,24 @@ async fn the_same_idempotency_key_twice_is_a_409_not_a_second_order() {
     let email = unique_email();
     let key = format!("order-{}", Uuid::new_v4());
     let url = format!("{}/orders", app().await);
-    let send = || reqwest::Client::new().post(&url).header("Idempotency-Key", key.clone()).json(&cart(&email)).send();
+    let send = || {
+        reqwest::Client::new()
+            .post(&url)
+            .header("Idempotency-Key", key.clone())
+            .json(&cart(&email))
+            .send()
+    };
     let first = send().await.unwrap();
     assert_eq!(first.status().as_u16(), 201);
     let second = send().await.unwrap();
     assert_eq!(second.status().as_u16(), 409);
     let answer: Value = second.json().await.unwrap();
     assert_eq!(answer["error"], "duplicate", "{answer}");
-    assert_eq!(orders_for(&email).await, 1, "the duplicate must not be stored");
+    assert_eq!(
+        orders_for(&email).await,
+        1,
+        "the duplicate must not be stored"
+    );
 }
 
 #[tokio::test]
@@ -392,8 +586,13 @@ async fn tasker_answers_the_same_task_twice_with_a_409_that_the_app_maps_to_409(
     second.context = first.context.clone();
     tasker().create_task(&first).await.unwrap();
     let err = tasker().create_task(&second).await.unwrap_err();
-    assert!(matches!(err, axum_quickstart::tasker::TaskerError::Duplicate(_)), "{err}");
-    let response = axum::response::IntoResponse::into_response(axum_quickstart::api::ApiError::from(err));
+    assert!(
+        matches!(err, axum_quickstart::tasker::TaskerError::Duplicate(_)),
+        "{err}"
+    );
+    let response = axum::response::IntoResponse::into_response(
+        axum_quickstart::api::ApiError::from(err),
+    );
     assert_eq!(response.status().as_u16(), 409);
 }
 
@@ -419,12 +618,24 @@ async fn waiting_stops_early_with_the_failing_steps_error() {
     };
     let task = tasker().create_task(&request).await.unwrap();
     let started = Instant::now();
-    let err = tasker().wait_for_task_completion(task.task_uuid, Duration::from_secs(20)).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(10), "it should not wait out the full time");
+    let err = tasker()
+        .wait_for_task_completion(task.task_uuid, Duration::from_secs(20))
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "it should not wait out the full time"
+    );
     match err {
-        WaitError::Failed { status, failures, .. } => {
+        WaitError::Failed {
+            status, failures, ..
+        } => {
             assert_eq!(status, "blocked_by_failures");
-            assert!(failures.contains("validate_cart") && failures.contains("bad quantity or price"), "{failures}");
+            assert!(
+                failures.contains("validate_cart")
+                    && failures.contains("bad quantity or price"),
+                "{failures}"
+            );
         }
         other => panic!("expected a failed task, got {other}"),
     }

@@ -16,9 +16,16 @@ fn the_committed_scaffold_is_what_tasker_ctl_generates() {
         .arg(&out)
         .output()
         .expect("tasker-ctl is not on PATH: run the tests through scripts/test (it installs tasker-ctl)");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let generated = std::fs::read_to_string(&out).unwrap();
     let _ = std::fs::remove_file(&out);
     let committed = std::fs::read_to_string(format!("{dir}/src/scaffold.rs")).unwrap();
-    assert_eq!(committed, generated, "tasker-ctl now generates something else: regenerate src/scaffold.rs");
+    assert_eq!(
+        committed, generated,
+        "tasker-ctl now generates something else: regenerate src/scaffold.rs"
+    );
 }

@@ -2,6 +2,7 @@
 // through any of the quickstart apps, which share the API.
 //   bun run scripts/bench-create.ts <app_url> [requests] [label]
 export {}; // a module, so top-level await is allowed
+
 const [appUrl, count = "20", label = appUrl] = process.argv.slice(2);
 if (!appUrl || appUrl === "--help" || appUrl === "-h") {
   console.log("usage: bun run scripts/bench-create.ts <app_url> [requests] [label]");
@@ -12,7 +13,9 @@ const timings: number[] = [];
 for (let i = 0; i < Number(count); i++) {
   const body = {
     customer_email: `bench-${Date.now()}-${i}@example.com`,
-    cart_items: [{ sku: "WIDGET-1", name: "Widget", quantity: 1 + (i % 5), unit_price: 24.99 }],
+    cart_items: [
+      { sku: "WIDGET-1", name: "Widget", quantity: 1 + (i % 5), unit_price: 24.99 },
+    ],
   };
   const started = performance.now();
   const response = await fetch(`${appUrl}/orders`, {
@@ -21,9 +24,13 @@ for (let i = 0; i < Number(count); i++) {
     body: JSON.stringify(body),
   });
   const elapsed = performance.now() - started;
-  if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
   if (i > 0) timings.push(elapsed); // the first request warms connections and the template
 }
 timings.sort((a, b) => a - b);
-const at = (q: number) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))] ?? NaN;
-console.log(`${label}: POST /orders median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms (${timings.length} requests)`);
+const at = (q: number) =>
+  timings[Math.min(timings.length - 1, Math.floor(q * timings.length))] ?? NaN;
+console.log(
+  `${label}: POST /orders median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms (${timings.length} requests)`,
+);

@@ -14,6 +14,8 @@ try {
   console.log(`complete: ${task.completed_steps}/${task.total_steps} steps`);
 } catch (e) {
   if (!(e instanceof WaitError)) throw e;
-  console.log(e.message);
+  // The first part of the message, then one unfinished (or failed) step per line.
+  console.log(e.message.split(/; failed steps: |, unfinished: /)[0]);
+  for (const step of e.detail.split(", ")) console.log(`  ${step}`);
   process.exit(1); // stopped or timed out: the documented failure status, after saying why
 }

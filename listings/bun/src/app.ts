@@ -1,11 +1,19 @@
-// The Bun quickstart's HTTP API (Hono): orders and analytics jobs whose work runs as Tasker
-// workflows. Same routes, validation and failure behaviour as the Axum and FastAPI apps.
+// The Bun quickstart's HTTP API (Hono): orders and analytics jobs whose work runs as
+// Tasker workflows. Same routes, validation and failure behaviour as the Axum and FastAPI
+// apps.
 import { randomUUIDv5, type SQL } from "bun";
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { isDuplicateKey } from "./db";
-import { type CartItem, dollars, priceCart } from "./money";
-import { TaskerError, type TaskerApi } from "./tasker";
-import { Invalid, validateJob, validateOrder } from "./validation";
+import { dollars } from "./money";
+import { type TaskerApi, TaskerError } from "./tasker";
+import {
+  Invalid,
+  MAX_BODY_BYTES,
+  type NewOrder,
+  validateJob,
+  validateOrder,
+} from "./validation";
 
 export interface Deps {
   sql: SQL;
@@ -16,68 +24,106 @@ export interface Deps {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** With an Idempotency-Key the order id is derived from the key, so a retry repeats both the
- *  row's primary key and the task context (Tasker's identity): either answers 409. */
+/** With an Idempotency-Key the order id is derived from the key, so a retry repeats both
+ *  the row's primary key and the task context (Tasker's identity): either answers 409. */
 function orderId(c: Context): string {
   const key = c.req.header("idempotency-key");
-  return key ? randomUUIDv5(`urn:bun-quickstart:order:${key}`, "url") : crypto.randomUUID();
+  if (!key) return crypto.randomUUID();
+  return randomUUIDv5(`urn:bun-quickstart:order:${key}`, "url");
 }
 
+/** The body as JSON; a malformed one is a 422 with a `body` field error, like bad fields. */
 async function jsonBody(c: Context): Promise<unknown> {
   try {
     return await c.req.json();
   } catch (e) {
-    throw new Invalid({ body: `is not valid JSON: ${e instanceof Error ? e.message : e}` });
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new Invalid({ body: `is not valid JSON: ${reason}` });
   }
 }
 
-const orderContext = (id: string, email: string, items: CartItem[]) => ({
+/** The order as the task context carries it: prices in dollars. */
+const orderContext = (id: string, order: NewOrder) => ({
   order_id: id,
-  customer_email: email,
-  cart_items: items,
+  customer_email: order.email,
+  cart_items: order.items.map((i) => ({
+    sku: i.sku,
+    name: i.name,
+    quantity: i.quantity,
+    unit_price: dollars(i.unitPriceCents),
+  })),
 });
 
-const duplicate = (c: Context, id: string) =>
-  c.json({ error: "duplicate", message: `order ${id} was already submitted with this Idempotency-Key` }, 409);
+const duplicate = (c: Context, id: string) => {
+  const message = `order ${id} was already submitted with this Idempotency-Key`;
+  return c.json({ error: "duplicate", message }, 409);
+};
+
+const tooLarge = (c: Context) => {
+  const fields = { body: `must be at most ${MAX_BODY_BYTES} bytes` };
+  return c.json({ error: "validation_failed", fields }, 413);
+};
 
 export function createApp({ sql, tasker, jobs }: Deps): Hono {
   const app = new Hono();
+  // Bodies past the limit are refused before they are read whole.
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }));
 
-  /** Stores an order (in `db`: the pool or a transaction). A reused Idempotency-Key makes the
-   *  primary key clash, which the routes answer with 409. */
-  const insertOrder = (db: SQL, id: string, email: string, items: CartItem[], status: "submitted" | "queued") =>
+  /** Stores an order (in `db`: the pool or a transaction). A reused Idempotency-Key makes
+   *  the primary key clash, which the routes answer with 409. */
+  const insertOrder = (
+    db: SQL,
+    id: string,
+    order: NewOrder,
+    status: "submitted" | "queued",
+  ) =>
     db`INSERT INTO orders (id, customer_email, items, total, status)
-       VALUES (${id}, ${email}, ${items}::jsonb, ${dollars(priceCart(items).total)}, ${status})`;
-  const createOrderTask = (id: string, email: string, items: CartItem[]) =>
-    tasker.createTask("ecommerce_order_processing", "ecommerce_ts", orderContext(id, email, items), "order placed");
+       VALUES (${id}, ${order.email}, ${orderContext(id, order).cart_items}::jsonb,
+               ${dollars(order.totals.total)}, ${status})`;
+  const createOrderTask = (id: string, order: NewOrder) =>
+    tasker.createTask(
+      "ecommerce_order_processing",
+      "ecommerce_ts",
+      orderContext(id, order),
+      "order placed",
+    );
 
   app.onError((err, c) => {
-    if (err instanceof Invalid) return c.json({ error: "validation_failed", fields: err.fields }, 422);
-    if (err instanceof TaskerError) {
-      const kind = { 503: "tasker_unavailable", 409: "duplicate", 502: "tasker_rejected" }[err.status];
-      return c.json({ error: kind, message: err.message, stored: false }, err.status);
+    if (err instanceof Invalid) {
+      return c.json({ error: "validation_failed", fields: err.fields }, err.status);
     }
+    if (err instanceof TaskerError) {
+      const kinds = {
+        503: "tasker_unavailable",
+        409: "duplicate",
+        502: "tasker_rejected",
+      };
+      const body = { error: kinds[err.status], message: err.message, stored: false };
+      return c.json(body, err.status);
+    }
+    // The details stay in the server's log: they are about the server, not the request.
     console.error(err);
-    return c.json({ error: "internal", message: String(err) }, 500);
+    const message = "the server could not complete the request; nothing was stored";
+    return c.json({ error: "internal", message }, 500);
   });
 
   app.get("/health", (c) => c.json("ok"));
 
   // ANCHOR: create_order
   app.post("/orders", async (c) => {
-    const { email, items } = validateOrder(await jsonBody(c));
+    const order = validateOrder(await jsonBody(c));
     const id = orderId(c);
-    const total = priceCart(items).total;
     // One transaction that commits only once Tasker has accepted the task: any failure
     // (bad input, duplicate, Tasker down) leaves nothing half-done.
     try {
       const task = await sql.begin(async (tx) => {
-        await insertOrder(tx, id, email, items, "submitted");
-        const task = await createOrderTask(id, email, items);
+        await insertOrder(tx, id, order, "submitted");
+        const task = await createOrderTask(id, order);
         await tx`UPDATE orders SET task_uuid = ${task.task_uuid} WHERE id = ${id}`;
         return task;
       });
-      return c.json({ id, task_uuid: task.task_uuid, status: "submitted", total: dollars(total) }, 201);
+      const total = dollars(order.totals.total);
+      return c.json({ id, task_uuid: task.task_uuid, status: "submitted", total }, 201);
     } catch (e) {
       if (isDuplicateKey(e)) return duplicate(c, id);
       throw e;
@@ -87,10 +133,10 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
 
   // ANCHOR: create_order_async
   app.post("/orders/async", async (c) => {
-    const { email, items } = validateOrder(await jsonBody(c));
+    const order = validateOrder(await jsonBody(c));
     const id = orderId(c);
     try {
-      await insertOrder(sql, id, email, items, "queued");
+      await insertOrder(sql, id, order, "queued");
     } catch (e) {
       if (isDuplicateKey(e)) return duplicate(c, id);
       throw e;
@@ -100,13 +146,15 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
     queueMicrotask(() => {
       const job = (async () => {
         try {
-          const task = await createOrderTask(id, email, items);
-          await sql`UPDATE orders SET status = 'submitted', task_uuid = ${task.task_uuid} WHERE id = ${id}`;
+          const { task_uuid } = await createOrderTask(id, order);
+          await sql`UPDATE orders SET status = 'submitted', task_uuid = ${task_uuid}
+                    WHERE id = ${id}`;
         } catch (e) {
           const reason = e instanceof Error ? e.message : String(e);
-          await sql`UPDATE orders SET status = 'failed', failure_reason = ${reason} WHERE id = ${id}`;
+          await sql`UPDATE orders SET status = 'failed', failure_reason = ${reason}
+                    WHERE id = ${id}`;
         }
-      })().catch((e) => console.error(`order ${id}: the outcome could not be recorded:`, e));
+      })().catch((e) => console.error(`order ${id}: the outcome was not saved:`, e));
       jobs.add(job);
       void job.finally(() => jobs.delete(job));
     });
@@ -135,9 +183,14 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
     const task = await sql.begin(async (tx) => {
       await tx`INSERT INTO analytics_jobs (id, source, date_from, date_to, status)
                VALUES (${id}, ${source}, ${dateFrom}, ${dateTo}, 'submitted')`;
+      const context = { job_id: id, source, date_from: dateFrom, date_to: dateTo };
+      const reason = "analytics job requested";
       const task = await tasker.createTask(
-        "analytics_pipeline", "analytics_ts",
-        { job_id: id, source, date_from: dateFrom, date_to: dateTo }, "analytics job requested");
+        "analytics_pipeline",
+        "analytics_ts",
+        context,
+        reason,
+      );
       await tx`UPDATE analytics_jobs SET task_uuid = ${task.task_uuid} WHERE id = ${id}`;
       return task;
     });
@@ -151,7 +204,8 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
                          to_char(date_to, 'YYYY-MM-DD') AS date_to, status, task_uuid
                   FROM analytics_jobs WHERE id = ${id}`
       : [];
-    if (!job) return c.json({ error: "not_found", message: "no such analytics job" }, 404);
+    if (!job)
+      return c.json({ error: "not_found", message: "no such analytics job" }, 404);
     return c.json(job);
   });
 

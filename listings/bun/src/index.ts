@@ -8,7 +8,8 @@ import { TaskerApi } from "./tasker";
 // ANCHOR: main
 const sql = connect();
 await createSchema(sql);
-const tasker = new TaskerApi(process.env.ORCHESTRATION_URL ?? "http://127.0.0.1:8080");
+const orchestration = process.env.ORCHESTRATION_URL ?? "http://127.0.0.1:8080";
+const tasker = new TaskerApi(orchestration);
 const jobs = new Set<Promise<void>>();
 const app = createApp({ sql, tasker, jobs });
 
@@ -19,8 +20,10 @@ if (process.env.APP_WORKER !== "off") {
   stopWorker = await startWorker();
 }
 
-const server = Bun.serve({ hostname: "127.0.0.1", port: Number(process.env.PORT ?? 3002), fetch: app.fetch });
-console.log(`bun-quickstart on ${server.url} (worker ${process.env.APP_WORKER === "off" ? "off" : "on"})`);
+const port = Number(process.env.PORT ?? 3002);
+const server = Bun.serve({ hostname: "127.0.0.1", port, fetch: app.fetch });
+const worker = process.env.APP_WORKER === "off" ? "off" : "on";
+console.log(`bun-quickstart on ${server.url} (worker ${worker})`);
 
 async function shutdown() {
   await server.stop();

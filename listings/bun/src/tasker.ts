@@ -1,7 +1,12 @@
 // Tasker's REST API (/v1) with fetch: create a task, read it back, wait for it to finish.
 
 /** Task states after which waiting longer cannot lead to `complete`. */
-export const STOPPED = new Set(["error", "cancelled", "resolved_manually", "blocked_by_failures"]);
+export const STOPPED = new Set([
+  "error",
+  "cancelled",
+  "resolved_manually",
+  "blocked_by_failures",
+]);
 
 export interface Task {
   task_uuid: string;
@@ -33,15 +38,24 @@ export class TaskerDuplicate extends TaskerError {
 }
 
 export class WaitError extends Error {
-  constructor(message: string, readonly taskStatus: string, readonly detail: string) {
+  constructor(
+    message: string,
+    readonly taskStatus: string,
+    readonly detail: string,
+  ) {
     super(message);
   }
 }
 
+const errorOf = (step: WorkflowStep): unknown => step.results?.error ?? null;
+
 export class TaskerApi {
   readonly baseUrl: string;
 
-  constructor(baseUrl: string, private readonly timeoutMs = 10_000) {
+  constructor(
+    baseUrl: string,
+    private readonly timeoutMs = 10_000,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
   }
 
@@ -55,13 +69,21 @@ export class TaskerApi {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new TaskerUnreachable(`Tasker is unreachable at ${url}: ${e instanceof Error ? e.message : e}`);
+      throw new TaskerUnreachable(
+        `Tasker is unreachable at ${url}: ${e instanceof Error ? e.message : e}`,
+      );
     }
   }
 
   // ANCHOR: create_task
-  /** POST /v1/tasks. Tasker answers 409 when name, namespace, version and context repeat. */
-  async createTask(name: string, namespace: string, context: object, reason: string): Promise<Task> {
+  /** POST /v1/tasks. Tasker answers 409 when name, namespace, version and context
+   *  repeat. */
+  async createTask(
+    name: string,
+    namespace: string,
+    context: object,
+    reason: string,
+  ): Promise<Task> {
     const response = await this.request("POST", "/v1/tasks", {
       name,
       namespace,
@@ -73,14 +95,20 @@ export class TaskerApi {
     });
     if (response.ok) return (await response.json()) as Task;
     const detail = await response.text();
-    if (response.status === 409) throw new TaskerDuplicate(`Tasker already has this task (409): ${detail}`);
+    if (response.status === 409) {
+      throw new TaskerDuplicate(`Tasker already has this task (409): ${detail}`);
+    }
     throw new TaskerError(`Tasker answered ${response.status}: ${detail}`);
   }
   // ANCHOR_END: create_task
 
   private async get<T>(path: string): Promise<T> {
     const response = await this.request("GET", path);
-    if (response.status !== 200) throw new TaskerError(`Tasker answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 200) {
+      throw new TaskerError(
+        `Tasker answered ${response.status}: ${await response.text()}`,
+      );
+    }
     return (await response.json()) as T;
   }
 
@@ -92,9 +120,16 @@ export class TaskerApi {
     return this.get(`/v1/tasks/${taskUuid}/workflow_steps`);
   }
 
+  /** One step, with its handler's result (the task's own view has no results). */
+  getStep(taskUuid: string, stepUuid: string): Promise<WorkflowStep> {
+    return this.get(`/v1/tasks/${taskUuid}/workflow_steps/${stepUuid}`);
+  }
+
   /** The task's steps by name: the API lists them in no fixed order. */
   private async steps(taskUuid: string): Promise<WorkflowStep[]> {
-    return (await this.getTaskSteps(taskUuid)).sort((a, b) => a.name.localeCompare(b.name));
+    return (await this.getTaskSteps(taskUuid)).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
   }
 
   // ANCHOR: wait_for_task_completion
@@ -106,23 +141,24 @@ export class TaskerApi {
     for (;;) {
       const task = await this.getTask(taskUuid);
       if (task.status === "complete") return task;
-      if (STOPPED.has(task.status)) {
+      const status = task.status;
+      if (STOPPED.has(status)) {
         const failed = (await this.steps(taskUuid))
           .filter((s) => s.current_state === "error" || s.current_state === "failed")
-          .map((s) => `${s.name} (${s.current_state}): ${JSON.stringify(s.results?.error ?? null)}`);
+          .map((s) => `${s.name} (${s.current_state}): ${JSON.stringify(errorOf(s))}`);
         const detail = failed.join(", ") || "none";
-        throw new WaitError(`task ${taskUuid} ended as ${task.status}; failed steps: ${detail}`, task.status, detail);
+        const message = `task ${taskUuid} ended as ${status}; failed steps: ${detail}`;
+        throw new WaitError(message, status, detail);
       }
       if (performance.now() - started >= maxWaitMs) {
         const pending = (await this.steps(taskUuid))
           .filter((s) => s.current_state !== "complete")
           .map((s) => `${s.name} (${s.current_state})`)
           .join(", ");
-        throw new WaitError(
-          `task ${taskUuid} not complete after ${maxWaitMs} ms: last status ${task.status}, unfinished: ${pending}`,
-          task.status,
-          pending,
-        );
+        const message =
+          `task ${taskUuid} not complete after ${maxWaitMs} ms: ` +
+          `last status ${status}, unfinished: ${pending}`;
+        throw new WaitError(message, status, pending);
       }
       await Bun.sleep(interval);
       interval = Math.min(interval * 2, 50);

@@ -13,7 +13,12 @@ export async function startWorker(): Promise<() => Promise<void>> {
   for (const handler of [...ecommerceHandlers, ...analyticsHandlers]) {
     handlers.register(handler.handlerName, handler);
   }
-  await worker.start({ namespace: "ecommerce_ts", configPath: process.env.TASKER_CONFIG_PATH });
+  // The native worker reads TASKER_TEMPLATE_PATH and TASKER_CONFIG_PATH from the process
+  // environment when it starts: export them before `bun` starts, not on process.env.
+  await worker.start({
+    namespace: "ecommerce_ts",
+    configPath: process.env.TASKER_CONFIG_PATH,
+  });
   return () => worker.shutdown();
 }
 // ANCHOR_END: start_worker

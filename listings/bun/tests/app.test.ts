@@ -3,11 +3,11 @@
 // "Tasker is down". Tests that need steps to finish need the TypeScript worker
 // (@tasker-systems/tasker): where it is not installed they are skipped, and bun reports them
 // as skipped, never as passed.
-import { SQL } from "bun";
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SQL } from "bun";
 import { createApp } from "../src/app";
-import { connect } from "../src/db";
-import { createSchema } from "../src/db";
+import { connect, createSchema } from "../src/db";
 import { TaskerApi, TaskerDuplicate, WaitError, type WorkflowStep } from "../src/tasker";
 
 const ORCHESTRATION_URL = process.env.ORCHESTRATION_URL ?? "http://127.0.0.1:8080";
@@ -16,6 +16,9 @@ const workerInstalled = await import("@tasker-systems/tasker").then(
   () => false,
 );
 const NEEDS_WORKER = "needs @tasker-systems/tasker, which is not installed here";
+// Bun's default 5 s per test is too short for a worker that may first work through the
+// tasks earlier runs queued in its namespace.
+const COMPLETION_MS = 60_000;
 
 const sql = connect();
 const tasker = new TaskerApi(ORCHESTRATION_URL);
@@ -26,7 +29,11 @@ let appWithoutTasker: ReturnType<typeof Bun.serve>;
 let stopWorker = async () => {};
 
 const serve = (t: TaskerApi, j: Set<Promise<void>>) =>
-  Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: createApp({ sql, tasker: t, jobs: j }).fetch });
+  Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: createApp({ sql, tasker: t, jobs: j }).fetch,
+  });
 
 let n = 0;
 const uniqueEmail = () => `bun-${Date.now()}-${n++}@example.com`;
@@ -37,22 +44,36 @@ const cart = (email: string) => ({
     { sku: "GADGET-7", name: "Gadget", quantity: 1, unit_price: 12.5 },
   ],
 });
-const post = (base: URL, path: string, body: unknown, headers: Record<string, string> = {}) =>
+const post = (
+  base: URL,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) =>
   fetch(new URL(path, base), {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 const ordersFor = async (email: string) =>
-  Number((await sql`SELECT count(*) AS n FROM orders WHERE customer_email = ${email}`)[0].n);
+  Number(
+    (await sql`SELECT count(*) AS n FROM orders WHERE customer_email = ${email}`)[0].n,
+  );
 
 beforeAll(async () => {
   const ready = await fetch(`${ORCHESTRATION_URL}/health/ready`).catch((e) => e as Error);
   if (ready instanceof Error || !ready.ok)
-    throw new Error(`the Tasker stack is not running at ${ORCHESTRATION_URL}: start it with scripts/stack up`);
+    throw new Error(
+      `the Tasker stack is not running at ${ORCHESTRATION_URL}: start it with scripts/stack up`,
+    );
   if (workerInstalled) {
-    // The worker registers (and listens for) the templates it finds here.
-    process.env.TASKER_TEMPLATE_PATH ??= new URL("../templates", import.meta.url).pathname;
+    // The native worker reads the template folder from the environment Bun started with:
+    // setting process.env here would not reach it.
+    if (!process.env.TASKER_TEMPLATE_PATH?.endsWith("listings/bun/templates")) {
+      throw new Error(
+        "export TASKER_TEMPLATE_PATH=$PWD/listings/bun/templates before bun test",
+      );
+    }
     const { startWorker } = await import("../src/worker");
     stopWorker = await startWorker();
   }
@@ -62,7 +83,9 @@ beforeAll(async () => {
   const namespaces = new Set(listed.templates.map((t) => t.namespace));
   for (const ns of ["ecommerce_ts", "analytics_ts"])
     if (!namespaces.has(ns))
-      throw new Error(`Tasker has no template in ${ns}: run scripts/stack register listings/bun/templates`);
+      throw new Error(
+        `Tasker has no template in ${ns}: run scripts/stack register listings/bun/templates`,
+      );
   await createSchema(sql);
   app = serve(tasker, jobs);
   appWithoutTasker = serve(new TaskerApi("http://127.0.0.1:9", 2_000), deadJobs);
@@ -86,27 +109,44 @@ describe("task creation (live: the REST API, no worker needed)", () => {
     const email = uniqueEmail();
     const response = await post(app.url, "/orders", cart(email));
     expect(response.status).toBe(201);
-    const order = (await response.json()) as { id: string; task_uuid: string; status: string; total: number };
+    const order = (await response.json()) as {
+      id: string;
+      task_uuid: string;
+      status: string;
+      total: number;
+    };
     // 2 × 24.99 + 12.50 = 62.48; tax 8% = 5.00; shipping 9.99 below 100.00
     expect(order).toMatchObject({ status: "submitted", total: 77.47 });
 
     const task = await tasker.getTask(order.task_uuid);
-    expect(task).toMatchObject({ name: "ecommerce_order_processing", namespace: "ecommerce_ts", total_steps: 5 });
+    expect(task).toMatchObject({
+      name: "ecommerce_order_processing",
+      namespace: "ecommerce_ts",
+      total_steps: 5,
+    });
     expect(task.context).toEqual({ order_id: order.id, ...cart(email) });
     const stored = await (await fetch(new URL(`/orders/${order.id}`, app.url))).json();
-    expect(stored).toMatchObject({ status: "submitted", task_uuid: order.task_uuid, total: 77.47 });
+    expect(stored).toMatchObject({
+      status: "submitted",
+      task_uuid: order.task_uuid,
+      total: 77.47,
+    });
   });
 
   test("the task's first step waits in the namespace's queue for a worker", async () => {
     // Tasker's own database: the message a worker would read from worker_ecommerce_ts_queue.
-    if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set: eval "$(scripts/stack env)" first');
+    if (!process.env.DATABASE_URL)
+      throw new Error('DATABASE_URL is not set: eval "$(scripts/stack env)" first');
     const taskerDb = new SQL(process.env.DATABASE_URL);
     try {
-      const order = (await (await post(app.url, "/orders", cart(uniqueEmail()))).json()) as { task_uuid: string };
+      const order = (await (
+        await post(app.url, "/orders", cart(uniqueEmail()))
+      ).json()) as { task_uuid: string };
       const steps = await tasker.getTaskSteps(order.task_uuid);
       const first = steps.find((s) => s.name === "validate_cart");
       expect(first?.current_state).toBe("enqueued");
-      const queued = await taskerDb`SELECT message->>'step_uuid' AS step FROM pgmq.q_worker_ecommerce_ts_queue
+      const queued =
+        await taskerDb`SELECT message->>'step_uuid' AS step FROM pgmq.q_worker_ecommerce_ts_queue
                                     WHERE message->>'task_uuid' = ${order.task_uuid}`;
       expect(queued.map((r: { step: string }) => r.step)).toEqual([first?.step_uuid]);
     } finally {
@@ -123,10 +163,25 @@ describe("task creation (live: the REST API, no worker needed)", () => {
     expect(response.status).toBe(201);
     const job = (await response.json()) as { id: string; task_uuid: string };
     const task = await tasker.getTask(job.task_uuid);
-    expect(task).toMatchObject({ name: "analytics_pipeline", namespace: "analytics_ts", total_steps: 8 });
-    expect(task.context).toEqual({ job_id: job.id, source: "web", date_from: "2026-11-01", date_to: "2026-11-07" });
-    const stored = await (await fetch(new URL(`/analytics/jobs/${job.id}`, app.url))).json();
-    expect(stored).toMatchObject({ date_from: "2026-11-01", date_to: "2026-11-07", task_uuid: job.task_uuid });
+    expect(task).toMatchObject({
+      name: "analytics_pipeline",
+      namespace: "analytics_ts",
+      total_steps: 8,
+    });
+    expect(task.context).toEqual({
+      job_id: job.id,
+      source: "web",
+      date_from: "2026-11-01",
+      date_to: "2026-11-07",
+    });
+    const stored = await (
+      await fetch(new URL(`/analytics/jobs/${job.id}`, app.url))
+    ).json();
+    expect(stored).toMatchObject({
+      date_from: "2026-11-01",
+      date_to: "2026-11-07",
+      task_uuid: job.task_uuid,
+    });
   });
 
   test("an async order answers 202 and gets its task in the background", async () => {
@@ -135,26 +190,39 @@ describe("task creation (live: the REST API, no worker needed)", () => {
     const { id, status } = (await response.json()) as { id: string; status: string };
     expect(status).toBe("queued");
     await Promise.all(jobs);
-    const stored = (await (await fetch(new URL(`/orders/${id}`, app.url))).json()) as { task_uuid: string };
+    const stored = (await (await fetch(new URL(`/orders/${id}`, app.url))).json()) as {
+      task_uuid: string;
+    };
     expect(stored).toMatchObject({ status: "submitted", failure_reason: null });
     expect((await tasker.getTask(stored.task_uuid)).context.order_id).toBe(id);
   });
 
   test("an async order records why Tasker could not take it", async () => {
-    const response = await post(appWithoutTasker.url, "/orders/async", cart(uniqueEmail()));
+    const response = await post(
+      appWithoutTasker.url,
+      "/orders/async",
+      cart(uniqueEmail()),
+    );
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
     await Promise.all(deadJobs);
-    const stored = (await (await fetch(new URL(`/orders/${id}`, app.url))).json()) as Record<string, unknown>;
+    const stored = (await (
+      await fetch(new URL(`/orders/${id}`, app.url))
+    ).json()) as Record<string, unknown>;
     expect(stored).toMatchObject({ status: "failed", task_uuid: null });
-    expect(String(stored.failure_reason)).toContain("Tasker is unreachable at http://127.0.0.1:9/v1/tasks");
+    expect(String(stored.failure_reason)).toContain(
+      "Tasker is unreachable at http://127.0.0.1:9/v1/tasks",
+    );
   });
 
   test("a sync order without Tasker is a 503 and stores nothing", async () => {
     const email = uniqueEmail();
     const response = await post(appWithoutTasker.url, "/orders", cart(email));
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: "tasker_unavailable", stored: false });
+    expect(await response.json()).toMatchObject({
+      error: "tasker_unavailable",
+      stored: false,
+    });
     expect(await ordersFor(email)).toBe(0);
   });
 
@@ -171,8 +239,18 @@ describe("task creation (live: the REST API, no worker needed)", () => {
 
   test("Tasker itself answers the same task twice with a 409", async () => {
     const context = { order_id: crypto.randomUUID(), ...cart(uniqueEmail()) };
-    await tasker.createTask("ecommerce_order_processing", "ecommerce_ts", context, "first");
-    const second = tasker.createTask("ecommerce_order_processing", "ecommerce_ts", context, "second");
+    await tasker.createTask(
+      "ecommerce_order_processing",
+      "ecommerce_ts",
+      context,
+      "first",
+    );
+    const second = tasker.createTask(
+      "ecommerce_order_processing",
+      "ecommerce_ts",
+      context,
+      "second",
+    );
     await expect(second).rejects.toBeInstanceOf(TaskerDuplicate);
   });
 });
@@ -184,88 +262,166 @@ describe("bad input (live)", () => {
     ["/orders", { customer_email: "ada@", cart_items: [item] }, "customer_email"],
     ["/orders", { customer_email: "x@example.com", cart_items: [] }, "cart_items"],
     ["/orders", { customer_email: "x@example.com", cart_items: "W-1" }, "cart_items"],
-    ["/orders", { customer_email: "x@example.com", cart_items: [{ ...item, quantity: 0 }] }, "cart_items[0].quantity"],
-    ["/orders", { customer_email: "x@example.com", cart_items: [{ ...item, quantity: 1.5 }] }, "cart_items[0].quantity"],
-    ["/orders", { customer_email: "x@example.com", cart_items: [{ ...item, unit_price: -1 }] }, "cart_items[0].unit_price"],
-    ["/orders", { customer_email: "x@example.com", cart_items: [{ ...item, sku: " " }] }, "cart_items[0].sku"],
-    ["/orders/async", { customer_email: "x@example.com", cart_items: [{ ...item, unit_price: "5" }] }, "cart_items[0].unit_price"],
+    [
+      "/orders",
+      { customer_email: "x@example.com", cart_items: [{ ...item, quantity: 0 }] },
+      "cart_items[0].quantity",
+    ],
+    [
+      "/orders",
+      { customer_email: "x@example.com", cart_items: [{ ...item, quantity: 1.5 }] },
+      "cart_items[0].quantity",
+    ],
+    [
+      "/orders",
+      { customer_email: "x@example.com", cart_items: [{ ...item, unit_price: -1 }] },
+      "cart_items[0].unit_price",
+    ],
+    [
+      "/orders",
+      { customer_email: "x@example.com", cart_items: [{ ...item, sku: " " }] },
+      "cart_items[0].sku",
+    ],
+    [
+      "/orders/async",
+      { customer_email: "x@example.com", cart_items: [{ ...item, unit_price: "5" }] },
+      "cart_items[0].unit_price",
+    ],
     ["/orders", [], "body"],
   ])("POST %s %j is a 422 naming %s, and stores nothing", async (path, body, field) => {
     const before = Number((await sql`SELECT count(*) AS n FROM orders`)[0].n);
     const response = await post(app.url, path, body);
     expect(response.status).toBe(422);
-    const answer = (await response.json()) as { error: string; fields: Record<string, string> };
+    const answer = (await response.json()) as {
+      error: string;
+      fields: Record<string, string>;
+    };
     expect(answer.error).toBe("validation_failed");
     expect(Object.keys(answer.fields)).toContain(field);
     await Promise.all(jobs);
     expect(Number((await sql`SELECT count(*) AS n FROM orders`)[0].n)).toBe(before);
   });
 
-  test.each(["/orders", "/orders/async", "/analytics/jobs"])("a malformed body on %s is a 422", async (path) => {
-    const response = await post(app.url, path, "{not json");
-    expect(response.status).toBe(422);
-    expect(((await response.json()) as { fields: object }).fields).toHaveProperty("body");
-  });
+  test.each(["/orders", "/orders/async", "/analytics/jobs"])(
+    "a malformed body on %s is a 422",
+    async (path) => {
+      const response = await post(app.url, path, "{not json");
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { fields: object }).fields).toHaveProperty(
+        "body",
+      );
+    },
+  );
 
   test("bad analytics input names every field at once", async () => {
-    const response = await post(app.url, "/analytics/jobs", { date_from: "2026-02-30", date_to: "soon" });
+    const response = await post(app.url, "/analytics/jobs", {
+      date_from: "2026-02-30",
+      date_to: "soon",
+    });
     expect(response.status).toBe(422);
     expect(((await response.json()) as { fields: object }).fields).toEqual({
       source: "is required",
       date_from: "must be a date like 2026-11-01",
       date_to: "must be a date like 2026-11-01",
     });
-    const backwards = await post(app.url, "/analytics/jobs", { source: "web", date_from: "2026-11-07", date_to: "2026-11-01" });
-    expect(((await backwards.json()) as { fields: object }).fields).toEqual({ date_to: "must not be before date_from" });
+    const backwards = await post(app.url, "/analytics/jobs", {
+      source: "web",
+      date_from: "2026-11-07",
+      date_to: "2026-11-01",
+    });
+    expect(((await backwards.json()) as { fields: object }).fields).toEqual({
+      date_to: "must not be before date_from",
+    });
   });
 
   test("unknown orders and paths are 404s", async () => {
-    expect((await fetch(new URL(`/orders/${crypto.randomUUID()}`, app.url))).status).toBe(404);
+    expect((await fetch(new URL(`/orders/${crypto.randomUUID()}`, app.url))).status).toBe(
+      404,
+    );
     expect((await fetch(new URL("/orders/not-a-uuid", app.url))).status).toBe(404);
     expect((await post(app.url, "/orders/", cart(uniqueEmail()))).status).toBe(404);
   });
 });
 
 describe("waiting for a task (live)", () => {
-  test.skipIf(workerInstalled)("without a worker, waiting times out naming the steps still waiting", async () => {
-    const order = (await (await post(app.url, "/orders", cart(uniqueEmail()))).json()) as { task_uuid: string };
-    const waited = tasker.waitForTaskCompletion(order.task_uuid, 300);
-    const error = await waited.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WaitError);
-    expect((error as WaitError).message).toMatch(/not complete after 300 ms: last status \w+, unfinished: .*validate_cart \(enqueued\)/);
-  });
+  test.skipIf(workerInstalled)(
+    "without a worker, waiting times out naming the steps still waiting",
+    async () => {
+      const order = (await (
+        await post(app.url, "/orders", cart(uniqueEmail()))
+      ).json()) as { task_uuid: string };
+      const waited = tasker.waitForTaskCompletion(order.task_uuid, 300);
+      const error = await waited.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WaitError);
+      expect((error as WaitError).message).toMatch(
+        /not complete after 300 ms: last status \w+, unfinished: .*validate_cart \(enqueued\)/,
+      );
+    },
+  );
 });
 
 describe(`completion (${workerInstalled ? "live" : `not run: ${NEEDS_WORKER}`})`, () => {
   // ANCHOR: completion_test
-  test.skipIf(!workerInstalled)("an order runs all five steps and prices the cart", async () => {
-    const order = (await (await post(app.url, "/orders", cart(uniqueEmail()))).json()) as { task_uuid: string };
-    const task = await tasker.waitForTaskCompletion(order.task_uuid, 30_000);
-    expect(task.completed_steps).toBe(5);
-    const steps = await tasker.getTaskSteps(order.task_uuid);
-    const validate = steps.find((s: WorkflowStep) => s.name === "validate_cart");
-    expect(validate?.results?.result).toMatchObject({ subtotal: 62.48, tax: 5, shipping: 9.99, total: 77.47 });
-  });
+  test.skipIf(!workerInstalled)(
+    "an order runs all five steps and prices the cart",
+    async () => {
+      const order = (await (
+        await post(app.url, "/orders", cart(uniqueEmail()))
+      ).json()) as { task_uuid: string };
+      const task = await tasker.waitForTaskCompletion(order.task_uuid, 30_000);
+      expect(task.completed_steps).toBe(5);
+      const steps = await tasker.getTaskSteps(order.task_uuid);
+      const validate = steps.find((s: WorkflowStep) => s.name === "validate_cart");
+      expect(validate?.results?.result).toMatchObject({
+        subtotal: 62.48,
+        tax: 5,
+        shipping: 9.99,
+        total: 77.47,
+      });
+    },
+    COMPLETION_MS,
+  );
   // ANCHOR_END: completion_test
 
-  test.skipIf(!workerInstalled)("the analytics extracts run side by side", async () => {
-    const body = { source: "web", date_from: "2026-11-01", date_to: "2026-11-07" };
-    const job = (await (await post(app.url, "/analytics/jobs", body)).json()) as { task_uuid: string };
-    await tasker.waitForTaskCompletion(job.task_uuid, 30_000);
-    const windows = (await tasker.getTaskSteps(job.task_uuid))
-      .filter((s) => s.name.startsWith("extract_"))
-      .map((s) => s.results?.result as { started_at: string; finished_at: string });
-    const lastStart = Math.max(...windows.map((w) => Date.parse(w.started_at)));
-    const firstEnd = Math.min(...windows.map((w) => Date.parse(w.finished_at)));
-    expect(windows).toHaveLength(3);
-    expect(lastStart).toBeLessThan(firstEnd);
-  });
+  test.skipIf(!workerInstalled)(
+    "the analytics extracts run side by side",
+    async () => {
+      const body = { source: "web", date_from: "2026-11-01", date_to: "2026-11-07" };
+      const job = (await (await post(app.url, "/analytics/jobs", body)).json()) as {
+        task_uuid: string;
+      };
+      await tasker.waitForTaskCompletion(job.task_uuid, 30_000);
+      const windows = (await tasker.getTaskSteps(job.task_uuid))
+        .filter((s) => s.name.startsWith("extract_"))
+        .map((s) => s.results?.result as { started_at: string; finished_at: string });
+      const lastStart = Math.max(...windows.map((w) => Date.parse(w.started_at)));
+      const firstEnd = Math.min(...windows.map((w) => Date.parse(w.finished_at)));
+      expect(windows).toHaveLength(3);
+      expect(lastStart).toBeLessThan(firstEnd);
+    },
+    COMPLETION_MS,
+  );
 
-  test.skipIf(!workerInstalled)("waiting stops early with the failing step's error", async () => {
-    const context = { order_id: crypto.randomUUID(), customer_email: uniqueEmail(), cart_items: [] };
-    const task = await tasker.createTask("ecommerce_order_processing", "ecommerce_ts", context, "empty cart");
-    const error = await tasker.waitForTaskCompletion(task.task_uuid, 30_000).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WaitError);
-    expect((error as WaitError).message).toContain("the cart has no items");
-  });
+  test.skipIf(!workerInstalled)(
+    "waiting stops early with the failing step's error",
+    async () => {
+      const context = {
+        order_id: crypto.randomUUID(),
+        customer_email: uniqueEmail(),
+        cart_items: [],
+      };
+      const task = await tasker.createTask(
+        "ecommerce_order_processing",
+        "ecommerce_ts",
+        context,
+        "empty cart",
+      );
+      const error = await tasker
+        .waitForTaskCompletion(task.task_uuid, 30_000)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WaitError);
+      expect((error as WaitError).message).toContain("the cart has no items");
+    },
+    COMPLETION_MS,
+  );
 });

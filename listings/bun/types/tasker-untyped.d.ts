@@ -1,11 +1,19 @@
-// Used only where @tasker-systems/tasker is not installed (tsconfig.without-tasker.json).
-// It names what this app imports from the package and types every one of them `any`, so the
-// compiler checks the syntax and every type that does not come from the package, and nothing
-// that does. It describes none of the package's API.
+// Used only where @tasker-systems/tasker is not installed (tsconfig.without-tasker.json), so
+// the compiler still checks the syntax and every type that does not come from the package.
+// It declares no more of the package than was observed with its real types (the package
+// built from its tagged source, outside this book's CI): StepHandler's static handlerName
+// and handlerVersion and its `call` are members a handler overrides (TS4114 without
+// `override`). Everything else the app imports is typed `any`, so it is not checked here.
 declare module "@tasker-systems/tasker" {
   export type StepContext = any;
   export type StepHandlerResult = any;
-  export const StepHandler: any;
+  export class StepHandler {
+    static handlerName: string;
+    static handlerVersion: string;
+    call(context: any): Promise<any>;
+    // Everything else of the class is unchecked here.
+    [member: string]: any;
+  }
   export const ErrorType: any;
   export const WorkerServer: any;
 }

@@ -1,5 +1,6 @@
-"""The app's own records (SQLAlchemy 2, async, asyncpg). Tasker keeps workflow state in its
-own database; the app keeps what the business cares about plus the task_uuid linking them."""
+"""The app's own records (SQLAlchemy 2, async, asyncpg). Tasker keeps workflow state in
+its own database; the app keeps what the business cares about plus the task_uuid linking
+them."""
 
 from __future__ import annotations
 
@@ -24,13 +25,17 @@ class Order(Base):
     __tablename__ = "orders"
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     customer_email: Mapped[str] = mapped_column(String, nullable=False)
-    items: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), nullable=False)
+    items: Mapped[list] = mapped_column(
+        JSON().with_variant(JSONB(), "postgresql"), nullable=False
+    )
     total: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
-    # submitted: task created | queued: background job pending | failed: see failure_reason
+    # submitted: task created | queued: background job pending | failed: failure_reason
     status: Mapped[str] = mapped_column(String, nullable=False)
     task_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     failure_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class AnalyticsJob(Base):
@@ -41,11 +46,15 @@ class AnalyticsJob(Base):
     date_to: Mapped[date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String, nullable=False)
     task_uuid: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 def make_engine() -> AsyncEngine:
-    return create_async_engine(os.environ.get("APP_DATABASE_URL", DEFAULT_URL), pool_size=5)
+    return create_async_engine(
+        os.environ.get("APP_DATABASE_URL", DEFAULT_URL), pool_size=5
+    )
 
 
 async def create_schema(engine: AsyncEngine) -> None:

@@ -1,5 +1,5 @@
-"""The FastAPI quickstart: the order and analytics services of the Axum chapter, in Python,
-with tasker-py's worker running in the same process.
+"""The FastAPI quickstart: the order and analytics services of the Axum chapter, in
+Python, with tasker-py's worker running in the same process.
 
     uvicorn app.main:app --port 8000      (from listings/fastapi, with the stack's env)
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import uuid
 from contextlib import asynccontextmanager
@@ -17,9 +18,16 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from app.db import AnalyticsJob, Order, create_schema, make_engine, sessions
-from app.money import price_cart
 from app.tasker_api import TaskerApi, TaskerError
-from app.validation import Invalid, validate_job, validate_order
+from app.validation import (
+    MAX_BODY_BYTES,
+    Invalid,
+    NewOrder,
+    validate_job,
+    validate_order,
+)
+
+log = logging.getLogger("fastapi-quickstart")
 
 
 # ANCHOR: lifespan
@@ -37,8 +45,10 @@ async def lifespan(app: FastAPI):
     engine = make_engine()
     await create_schema(engine)
     app.state.sessions = sessions(engine)
-    app.state.tasker = TaskerApi(os.environ.get("ORCHESTRATION_URL", "http://127.0.0.1:8080"))
-    app.state.jobs = set()  # background jobs, referenced so they cannot be garbage-collected
+    orchestration = os.environ.get("ORCHESTRATION_URL", "http://127.0.0.1:8080")
+    app.state.tasker = TaskerApi(orchestration)
+    # Background jobs, referenced so they cannot be garbage-collected.
+    app.state.jobs = set()
     try:
         yield
     finally:
@@ -47,7 +57,7 @@ async def lifespan(app: FastAPI):
         await engine.dispose()
         if worker is not None:
             worker.stop()
-# ANCHOR_END: lifespan
+    # ANCHOR_END: lifespan
 
 
 app = FastAPI(title="fastapi-quickstart", lifespan=lifespan)
@@ -55,41 +65,83 @@ app = FastAPI(title="fastapi-quickstart", lifespan=lifespan)
 
 @app.exception_handler(Invalid)
 async def invalid(_: Request, exc: Invalid) -> JSONResponse:
-    return JSONResponse({"error": "validation_failed", "fields": exc.fields}, status_code=422)
+    body = {"error": "validation_failed", "fields": exc.fields}
+    return JSONResponse(body, status_code=exc.status)
 
 
 @app.exception_handler(TaskerError)
 async def tasker_failed(_: Request, exc: TaskerError) -> JSONResponse:
-    kind = {503: "tasker_unavailable", 409: "duplicate"}.get(exc.status, "tasker_rejected")
-    return JSONResponse({"error": kind, "message": str(exc), "stored": False}, status_code=exc.status)
+    kind = {503: "tasker_unavailable", 409: "duplicate"}.get(
+        exc.status, "tasker_rejected"
+    )
+    body = {"error": kind, "message": str(exc), "stored": False}
+    return JSONResponse(body, status_code=exc.status)
+
+
+@app.exception_handler(Exception)
+async def internal(_: Request, exc: Exception) -> JSONResponse:
+    # The details stay in the log: they are about the server, not the request.
+    log.exception("internal error", exc_info=exc)
+    message = "the server could not complete the request; nothing was stored"
+    return JSONResponse({"error": "internal", "message": message}, status_code=500)
 
 
 async def json_body(request: Request):
-    """Any JSON body; a malformed one is a 422 with a `body` field error, like bad fields."""
+    """The body as JSON, read up to MAX_BODY_BYTES. Too large is a 413, malformed or
+    nested deeper than the parser goes a 422: all with a `body` field error."""
+    too_large = Invalid({"body": f"must be at most {MAX_BODY_BYTES} bytes"}, status=413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise too_large
+        chunks.append(chunk)
     try:
-        return await request.json()
+        return json.loads(b"".join(chunks))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise Invalid({"body": f"is not valid JSON: {e}"}) from e
+    except RecursionError as e:
+        raise Invalid({"body": "is nested too deeply"}) from e
 
 
 def order_id(request: Request) -> uuid.UUID:
     """With an Idempotency-Key the id is derived from the key, so a retry repeats both the
     row's primary key and the task context (Tasker's identity): either answers 409."""
     key = request.headers.get("idempotency-key")
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:fastapi-quickstart:order:{key}") if key else uuid.uuid4()
+    if key is None:
+        return uuid.uuid4()
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:fastapi-quickstart:order:{key}")
 
 
-def order_context(oid: uuid.UUID, email: str, items: list[dict]) -> dict:
-    return {"order_id": str(oid), "customer_email": email, "cart_items": items}
+def order_context(oid: uuid.UUID, order: NewOrder) -> dict:
+    return {
+        "order_id": str(oid),
+        "customer_email": order.customer_email,
+        "cart_items": [line.as_context() for line in order.items],
+    }
 
 
-async def insert_order(session, oid: uuid.UUID, email: str, items: list[dict], status: str) -> JSONResponse | None:
-    """Adds the order; a primary-key clash means a reused Idempotency-Key, answered with 409."""
-    session.add(Order(id=oid, customer_email=email, items=items, total=price_cart(items)["total"], status=status))
+async def insert_order(session, oid: uuid.UUID, order: NewOrder, status: str):
+    """Adds the order; a primary-key clash means a reused Idempotency-Key (409)."""
+    items = order_context(oid, order)["cart_items"]
+    total = order.totals.dollars("total")
+    session.add(
+        Order(
+            id=oid,
+            customer_email=order.customer_email,
+            items=items,
+            total=total,
+            status=status,
+        )
+    )
     try:
         await session.flush()
     except IntegrityError:
-        return JSONResponse({"error": "duplicate", "message": f"order {oid} was already submitted with this Idempotency-Key"}, status_code=409)
+        message = f"order {oid} was already submitted with this Idempotency-Key"
+        return JSONResponse({"error": "duplicate", "message": message}, status_code=409)
     return None
 
 
@@ -103,17 +155,26 @@ async def health() -> str:
 async def create_order(request: Request):
     """Stores the order and creates its task in one transaction that commits only once
     Tasker has accepted the task: a failure leaves nothing half-done."""
-    email, items = validate_order(await json_body(request))
+    order = validate_order(await json_body(request))
     oid = order_id(request)
+    tasker = request.app.state.tasker
     async with request.app.state.sessions() as session, session.begin():
-        if duplicate := await insert_order(session, oid, email, items, "submitted"):
+        if duplicate := await insert_order(session, oid, order, "submitted"):
             return duplicate
-        task = await request.app.state.tasker.create_task(
-            "ecommerce_order_processing", "ecommerce_py", order_context(oid, email, items), "order placed"
+        task = await tasker.create_task(
+            "ecommerce_order_processing",
+            "ecommerce_py",
+            order_context(oid, order),
+            "order placed",
         )
         (await session.get(Order, oid)).task_uuid = uuid.UUID(task["task_uuid"])
-    return {"id": str(oid), "task_uuid": task["task_uuid"], "status": "submitted", "total": float(price_cart(items)["total"])}
-# ANCHOR_END: create_order
+    return {
+        "id": str(oid),
+        "task_uuid": task["task_uuid"],
+        "status": "submitted",
+        "total": float(order.totals.dollars("total")),
+    }
+    # ANCHOR_END: create_order
 
 
 # ANCHOR: create_order_async
@@ -121,42 +182,62 @@ async def create_order(request: Request):
 async def create_order_async(request: Request):
     """Answers at once; a background job creates the task and records the outcome on the
     order: `submitted` with the task_uuid, or `failed` with the reason."""
-    email, items = validate_order(await json_body(request))
+    order = validate_order(await json_body(request))
     oid = order_id(request)
-    async with request.app.state.sessions() as session, session.begin():
-        if duplicate := await insert_order(session, oid, email, items, "queued"):
+    state = request.app.state
+    async with state.sessions() as session, session.begin():
+        if duplicate := await insert_order(session, oid, order, "queued"):
             return duplicate
 
     async def submit() -> None:
         try:
-            task = await request.app.state.tasker.create_task(
-                "ecommerce_order_processing", "ecommerce_py", order_context(oid, email, items), "order placed"
+            task = await state.tasker.create_task(
+                "ecommerce_order_processing",
+                "ecommerce_py",
+                order_context(oid, order),
+                "order placed",
             )
             outcome = {"status": "submitted", "task_uuid": uuid.UUID(task["task_uuid"])}
-        except Exception as e:  # any failure must end up on the record, not in a log only
+        # Any failure must end up on the record, not in a log only.
+        except Exception as e:
             outcome = {"status": "failed", "failure_reason": str(e)}
-        async with request.app.state.sessions() as session, session.begin():
-            order = await session.get(Order, oid)
+        async with state.sessions() as session, session.begin():
+            saved = await session.get(Order, oid)
             for key, value in outcome.items():
-                setattr(order, key, value)
+                setattr(saved, key, value)
 
     job = asyncio.create_task(submit())
-    request.app.state.jobs.add(job)
-    job.add_done_callback(request.app.state.jobs.discard)
+    state.jobs.add(job)
+    job.add_done_callback(state.jobs.discard)
     return {"id": str(oid), "status": "queued"}
-# ANCHOR_END: create_order_async
+    # ANCHOR_END: create_order_async
+
+
+def parse_id(text: str) -> uuid.UUID | None:
+    """An id from the path; one that is not a UUID names nothing (404)."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 @app.get("/orders/{oid}")
-async def show_order(oid: uuid.UUID, request: Request):
-    async with request.app.state.sessions() as session:
-        order = await session.get(Order, oid)
+async def show_order(oid: str, request: Request):
+    order = None
+    if (key := parse_id(oid)) is not None:
+        async with request.app.state.sessions() as session:
+            order = await session.get(Order, key)
     if order is None:
-        return JSONResponse({"error": "not_found", "message": "no such order"}, status_code=404)
+        body = {"error": "not_found", "message": "no such order"}
+        return JSONResponse(body, status_code=404)
     return {
-        "id": str(order.id), "customer_email": order.customer_email, "items": order.items,
-        "total": float(order.total), "status": order.status,
-        "task_uuid": str(order.task_uuid) if order.task_uuid else None, "failure_reason": order.failure_reason,
+        "id": str(order.id),
+        "customer_email": order.customer_email,
+        "items": order.items,
+        "total": float(order.total),
+        "status": order.status,
+        "task_uuid": str(order.task_uuid) if order.task_uuid else None,
+        "failure_reason": order.failure_reason,
     }
 
 
@@ -164,25 +245,43 @@ async def show_order(oid: uuid.UUID, request: Request):
 async def create_job(request: Request):
     source, date_from, date_to = validate_job(await json_body(request))
     jid = uuid.uuid4()
+    context = {
+        "job_id": str(jid),
+        "source": source,
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+    }
     async with request.app.state.sessions() as session, session.begin():
-        job = AnalyticsJob(id=jid, source=source, date_from=date_from, date_to=date_to, status="submitted")
+        job = AnalyticsJob(
+            id=jid,
+            source=source,
+            date_from=date_from,
+            date_to=date_to,
+            status="submitted",
+        )
         session.add(job)
         await session.flush()
         task = await request.app.state.tasker.create_task(
-            "analytics_pipeline", "analytics_py",
-            {"job_id": str(jid), "source": source, "date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
-            "analytics job requested",
+            "analytics_pipeline", "analytics_py", context, "analytics job requested"
         )
         job.task_uuid = uuid.UUID(task["task_uuid"])
     return {"id": str(jid), "task_uuid": task["task_uuid"], "status": "submitted"}
 
 
 @app.get("/analytics/jobs/{jid}")
-async def show_job(jid: uuid.UUID, request: Request):
-    async with request.app.state.sessions() as session:
-        job = await session.get(AnalyticsJob, jid)
+async def show_job(jid: str, request: Request):
+    job = None
+    if (key := parse_id(jid)) is not None:
+        async with request.app.state.sessions() as session:
+            job = await session.get(AnalyticsJob, key)
     if job is None:
-        return JSONResponse({"error": "not_found", "message": "no such analytics job"}, status_code=404)
-    return {"id": str(job.id), "source": job.source, "date_from": job.date_from.isoformat(),
-            "date_to": job.date_to.isoformat(), "status": job.status,
-            "task_uuid": str(job.task_uuid) if job.task_uuid else None}
+        body = {"error": "not_found", "message": "no such analytics job"}
+        return JSONResponse(body, status_code=404)
+    return {
+        "id": str(job.id),
+        "source": job.source,
+        "date_from": job.date_from.isoformat(),
+        "date_to": job.date_to.isoformat(),
+        "status": job.status,
+        "task_uuid": str(job.task_uuid) if job.task_uuid else None,
+    }

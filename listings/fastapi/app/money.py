@@ -1,28 +1,50 @@
-"""Money in Decimal cents: totals add up exactly. Shared by the handlers and the API, so the
-API quotes the customer the same total the workflow computes."""
+"""Money in whole cents (ints), so totals add up exactly. Shared by the handlers and the
+API, so the API quotes the customer the same total the workflow computes."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from __future__ import annotations
 
-TAX_RATE = Decimal("0.08")
-FREE_SHIPPING_FROM = Decimal("100.00")
-FLAT_SHIPPING = Decimal("9.99")
-CENT = Decimal("0.01")
+from dataclasses import dataclass
+from decimal import Decimal
 
-
-def money(value: float | str | Decimal) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+TAX_RATE_PERCENT = 8
+FREE_SHIPPING_FROM_CENTS = 100_00
+FLAT_SHIPPING_CENTS = 9_99
 
 
-def price_cart(items: list[dict]) -> dict:
-    """Line totals, subtotal, tax, shipping and total for cart items (quantity, unit_price)."""
-    lines = [money(i["unit_price"]) * int(i["quantity"]) for i in items]
-    subtotal = sum(lines, Decimal("0.00"))
-    tax = (subtotal * TAX_RATE).quantize(CENT, rounding=ROUND_HALF_UP)
-    shipping = Decimal("0.00") if subtotal >= FREE_SHIPPING_FROM else FLAT_SHIPPING
-    return {
-        "line_totals": lines,
-        "subtotal": subtotal,
-        "tax": tax,
-        "shipping": shipping,
-        "total": subtotal + tax + shipping,
-    }
+def cents_of(amount: Decimal) -> int | None:
+    """Dollars with at most two decimals → cents; None for sub-cent amounts."""
+    cents = amount * 100
+    if cents != cents.to_integral_value() or abs(cents) > 10**15:
+        return None
+    return int(cents)
+
+
+def dollars(cents: int) -> Decimal:
+    return Decimal(cents) / 100
+
+
+def money_text(cents: int) -> str:
+    """1234567 → "12345.67", as the apps write amounts in messages."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+@dataclass(frozen=True)
+class Totals:
+    line_totals: list[int]
+    subtotal: int
+    tax: int
+    shipping: int
+    total: int
+
+    def dollars(self, field: str) -> Decimal:
+        return dollars(getattr(self, field))
+
+
+def price(lines: list[tuple[int, int]]) -> Totals:
+    """Totals for (unit price in cents, quantity) lines: tax rounded half up, shipping
+    free from 100.00."""
+    line_totals = [cents * quantity for cents, quantity in lines]
+    subtotal = sum(line_totals)
+    tax = (subtotal * TAX_RATE_PERCENT + 50) // 100
+    shipping = 0 if subtotal >= FREE_SHIPPING_FROM_CENTS else FLAT_SHIPPING_CENTS
+    return Totals(line_totals, subtotal, tax, shipping, subtotal + tax + shipping)

@@ -34,10 +34,16 @@ class WaitError(Exception):
         self.detail = detail
 
 
+def _error_of(step: dict) -> object:
+    return (step.get("results") or {}).get("error")
+
+
 class TaskerApi:
     def __init__(self, base_url: str, client: httpx.AsyncClient | None = None):
         self.base_url = base_url.rstrip("/")
-        self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0))
+        self.client = client or httpx.AsyncClient(
+            timeout=httpx.Timeout(10.0, connect=2.0)
+        )
 
     async def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
         url = f"{self.base_url}{path}"
@@ -47,8 +53,11 @@ class TaskerApi:
             raise TaskerUnreachable(f"Tasker is unreachable at {url}: {e!r}") from e
 
     # ANCHOR: create_task
-    async def create_task(self, name: str, namespace: str, context: dict, reason: str) -> dict:
-        """POST /v1/tasks. Tasker answers 409 when name, namespace, version and context repeat."""
+    async def create_task(
+        self, name: str, namespace: str, context: dict, reason: str
+    ) -> dict:
+        """POST /v1/tasks. Tasker answers 409 when name, namespace, version and context
+        repeat."""
         body = {
             "name": name,
             "namespace": namespace,
@@ -64,6 +73,7 @@ class TaskerApi:
         if response.status_code == 409:
             raise TaskerDuplicate(f"Tasker already has this task (409): {response.text}")
         raise TaskerError(f"Tasker answered {response.status_code}: {response.text}")
+
     # ANCHOR_END: create_task
 
     async def _get(self, path: str) -> Any:
@@ -82,28 +92,41 @@ class TaskerApi:
         return await self._get(f"/v1/tasks/{task_uuid}/workflow_steps/{step_uuid}")
 
     # ANCHOR: wait_for_task_completion
-    async def wait_for_task_completion(self, task_uuid: str, max_wait: float = 30.0) -> dict:
-        """Polls until the task is `complete`, has stopped for good, or max_wait seconds pass.
-        Starts at 10 ms between polls and backs off to 50 ms."""
+    async def wait_for_task_completion(
+        self, task_uuid: str, max_wait: float = 30.0
+    ) -> dict:
+        """Polls until the task is `complete`, has stopped for good, or max_wait seconds
+        pass. Starts at 10 ms between polls and backs off to 50 ms."""
         started = time.monotonic()
         interval = 0.01
         while True:
             task = await self.get_task(task_uuid)
             if task["status"] == "complete":
                 return task
-            if task["status"] in STOPPED:
+            status = task["status"]
+            if status in STOPPED:
                 steps = await self.get_task_steps(task_uuid)
                 failed = [
-                    f"{s['name']} ({s['current_state']}): {(s.get('results') or {}).get('error')}"
+                    f"{s['name']} ({s['current_state']}): {_error_of(s)}"
                     for s in steps
                     if s["current_state"] in ("error", "failed")
                 ]
                 detail = ", ".join(failed) or "none"
-                raise WaitError(f"task {task_uuid} ended as {task['status']}; failed steps: {detail}", task["status"], detail)
+                message = f"task {task_uuid} ended as {status}; failed steps: {detail}"
+                raise WaitError(message, status, detail)
             if time.monotonic() - started >= max_wait:
                 steps = await self.get_task_steps(task_uuid)
-                pending = ", ".join(f"{s['name']} ({s['current_state']})" for s in steps if s["current_state"] != "complete")
-                raise WaitError(f"task {task_uuid} not complete after {max_wait}s: last status {task['status']}, unfinished: {pending}", task["status"], pending)
+                pending = ", ".join(
+                    f"{s['name']} ({s['current_state']})"
+                    for s in steps
+                    if s["current_state"] != "complete"
+                )
+                message = (
+                    f"task {task_uuid} not complete after {max_wait}s: "
+                    f"last status {status}, unfinished: {pending}"
+                )
+                raise WaitError(message, status, pending)
             await asyncio.sleep(interval)
             interval = min(interval * 2, 0.05)
+
     # ANCHOR_END: wait_for_task_completion

@@ -1,141 +1,28 @@
-"""The FastAPI app against the live stack (scripts/stack up): real HTTP, a real tasker-py
-worker, real Tasker. One app process serves every test (one worker per namespace); a second
-instance without a worker points at a closed port to play "Tasker is down"."""
+"""The FastAPI app against the live stack: real HTTP, a real tasker-py worker, real
+Tasker. One app process serves every test (one worker per namespace); a second instance
+without a worker points at a closed port to play "Tasker is down" (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
+import itertools
 import time
 import uuid
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
-
-from app.tasker_api import TaskerApi, TaskerDuplicate, WaitError
-
-HERE = Path(__file__).resolve().parent.parent
-ORCHESTRATION_URL = os.environ.get("ORCHESTRATION_URL", "http://127.0.0.1:8080")
-APP_DB = os.environ.get("APP_DATABASE_URL", "postgresql://tasker:tasker@127.0.0.1:54329/example_fastapi").replace(
-    "postgresql+asyncpg://", "postgresql://"
+from conftest import (
+    ORCHESTRATION_URL,
+    cart,
+    expected_totals,
+    orders_for,
+    steps,
+    unique_email,
+    wait,
 )
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    try:
-        httpx.get(f"{ORCHESTRATION_URL}/health/ready", timeout=2).raise_for_status()
-    except httpx.HTTPError as e:
-        pytest.fail(f"the Tasker stack is not running ({e}): start it with `scripts/stack up`")
-    if "TASKER_CONFIG_PATH" not in os.environ:
-        pytest.fail('TASKER_CONFIG_PATH is not set: run through scripts/test, or after eval "$(scripts/stack env)"')
-    port = _free_port()
-    env = {**os.environ, "TASKER_TEMPLATE_PATH": str(HERE / "templates"), "RUST_LOG": "warn", **extra_env}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"],
-        cwd=HERE, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the FastAPI app exited with {proc.returncode} before answering /health")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    proc.terminate()
-    pytest.fail("the FastAPI app did not answer /health within 60 s")
-
-
-@pytest.fixture(scope="session")
-def app_url():
-    proc, url = _start({})
-    # One task of each template, one at a time, before tests run: Tasker 0.1.8 creates a
-    # template's step rows on its first task, and two first tasks at the same moment collide
-    # on a unique constraint (one gets a 500; seen on a fresh database).
-    assert httpx.post(f"{url}/orders", json=cart(unique_email())).status_code == 201
-    assert httpx.post(f"{url}/analytics/jobs", json={"source": "prime", "date_from": "2026-11-01", "date_to": "2026-11-01"}).status_code == 201
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="session")
-def app_without_tasker():
-    proc, url = _start({"ORCHESTRATION_URL": "http://127.0.0.1:9", "APP_WORKER": "off"})
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def wait(task_uuid: str, max_wait: float = 20.0) -> dict:
-    async def run():
-        api = TaskerApi(ORCHESTRATION_URL)
-        try:
-            return await api.wait_for_task_completion(task_uuid, max_wait)
-        finally:
-            await api.client.aclose()
-
-    return asyncio.run(run())
-
-
-def steps(task_uuid: str) -> list[dict]:
-    return httpx.get(f"{ORCHESTRATION_URL}/v1/tasks/{task_uuid}/workflow_steps", timeout=5).json()
-
-
-def orders_for(email: str) -> int:
-    async def run():
-        conn = await asyncpg.connect(APP_DB)
-        try:
-            return await conn.fetchval("SELECT count(*) FROM orders WHERE customer_email = $1", email)
-        finally:
-            await conn.close()
-
-    return asyncio.run(run())
-
-
-def unique_email() -> str:
-    return f"buyer-{uuid.uuid4().hex}@example.com"
-
-
-def cart(email: str) -> dict:
-    return {
-        "customer_email": email,
-        "cart_items": [
-            {"sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": 24.99},
-            {"sku": "GADGET-7", "name": "Gadget", "quantity": 1, "unit_price": 12.50},
-            {"sku": "CABLE-3", "name": "Cable", "quantity": 3, "unit_price": 4.35},
-        ],
-    }
-
-
-def expected_totals(body: dict) -> dict:
-    """Worked out here in integer cents from the cart itself."""
-    lines = [(round(i["unit_price"] * 100), i["quantity"]) for i in body["cart_items"]]
-    subtotal = sum(p * q for p, q in lines)
-    tax = int((Decimal(subtotal) * Decimal("0.08")).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    shipping = 0 if subtotal >= 10_000 else 999
-    return {
-        "item_count": sum(q for _, q in lines),
-        "subtotal": subtotal / 100, "tax": tax / 100, "tax_rate": 0.08, "shipping": shipping / 100,
-        "total": (subtotal + tax + shipping) / 100,
-        "line_totals": [p * q / 100 for p, q in lines],
-    }
+from app.tasker_api import TaskerApi, TaskerDuplicate, WaitError
 
 
 def test_an_order_runs_all_five_steps_and_prices_the_cart(app_url):
@@ -149,10 +36,17 @@ def test_an_order_runs_all_five_steps_and_prices_the_cart(app_url):
     assert (task["total_steps"], task["completed_steps"]) == (5, 5)
     all_steps = steps(created["task_uuid"])
     assert sorted(s["name"] for s in all_steps) == [
-        "create_order", "process_payment", "send_confirmation", "update_inventory", "validate_cart"]
+        "create_order",
+        "process_payment",
+        "send_confirmation",
+        "update_inventory",
+        "validate_cart",
+    ]
     assert all(s["current_state"] == "complete" for s in all_steps)
     want = expected_totals(body)
-    result = next(s for s in all_steps if s["name"] == "validate_cart")["results"]["result"]
+    result = next(s for s in all_steps if s["name"] == "validate_cart")["results"][
+        "result"
+    ]
     for field in ("item_count", "subtotal", "tax", "tax_rate", "shipping", "total"):
         assert result[field] == want[field], (field, result)
     assert [i["line_total"] for i in result["validated_items"]] == want["line_totals"]
@@ -164,11 +58,14 @@ def test_an_order_runs_all_five_steps_and_prices_the_cart(app_url):
 
 
 def test_the_analytics_pipeline_runs_and_its_extracts_run_one_at_a_time(app_url):
-    """Tasker makes the three extracts ready together (no parents), but tasker-py 0.1.8 runs
-    handlers on one polling thread, async ones through asyncio.run, one after another. The
-    chapter says so; if a later tasker-py runs them side by side, this test fails and the
-    chapter's sentence must change with it."""
-    r = httpx.post(f"{app_url}/analytics/jobs", json={"source": "web", "date_from": "2026-11-01", "date_to": "2026-11-07"})
+    """Tasker makes the three extracts ready together (no parents), but tasker-py 0.1.8
+    runs handlers on one polling thread, async ones through asyncio.run, one after
+    another. The chapter says so; if a later tasker-py runs them side by side, this test
+    fails and the chapter's sentence must change with it."""
+    r = httpx.post(
+        f"{app_url}/analytics/jobs",
+        json={"source": "web", "date_from": "2026-11-01", "date_to": "2026-11-07"},
+    )
     assert r.status_code == 201, r.text
     task_uuid = r.json()["task_uuid"]
     task = wait(task_uuid)
@@ -180,13 +77,20 @@ def test_the_analytics_pipeline_runs_and_its_extracts_run_one_at_a_time(app_url)
         assert e["total_parents"] == 0
         assert e["results"]["result"]["record_count"] == 7
     windows = sorted(
-        (datetime.fromisoformat(e["results"]["result"]["started_at"]), datetime.fromisoformat(e["results"]["result"]["finished_at"]))
+        (
+            datetime.fromisoformat(e["results"]["result"]["started_at"]),
+            datetime.fromisoformat(e["results"]["result"]["finished_at"]),
+        )
         for e in extracts
     )
-    for (_, first_end), (next_start, _) in zip(windows, windows[1:]):
-        assert next_start >= first_end, f"extracts overlapped, tasker-py now runs handlers concurrently: {windows}"
+    for (_, first_end), (next_start, _) in itertools.pairwise(windows):
+        assert next_start >= first_end, (
+            f"extracts overlapped, tasker-py now runs handlers concurrently: {windows}"
+        )
     insights = next(s for s in all_steps if s["name"] == "generate_insights")
-    assert insights["results"]["result"]["metrics"]["total_orders"] == sum(20 + d % 7 for d in range(7))
+    assert insights["results"]["result"]["metrics"]["total_orders"] == sum(
+        20 + d % 7 for d in range(7)
+    )
 
 
 def _poll_record(url: str, oid: str) -> dict:
@@ -213,7 +117,10 @@ def test_an_async_order_records_why_tasker_could_not_take_it(app_without_tasker)
     assert r.status_code == 202, r.text
     record = _poll_record(app_without_tasker, r.json()["id"])
     assert record["status"] == "failed" and record["task_uuid"] is None, record
-    assert "unreachable" in record["failure_reason"] and "127.0.0.1:9" in record["failure_reason"]
+    assert (
+        "unreachable" in record["failure_reason"]
+        and "127.0.0.1:9" in record["failure_reason"]
+    )
 
 
 def test_a_sync_order_without_tasker_is_a_503_and_stores_nothing(app_without_tasker):
@@ -235,13 +142,39 @@ ITEM = {"sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": 5.0}
         ({"customer_email": "not-an-email", "cart_items": [ITEM]}, "customer_email"),
         ({"customer_email": "{email}", "cart_items": []}, "cart_items"),
         ({"customer_email": "{email}"}, "cart_items"),
-        ({"customer_email": "{email}", "cart_items": [{"sku": "A", "quantity": 0, "unit_price": 5.0}]}, "cart_items[0].quantity"),
-        ({"customer_email": "{email}", "cart_items": [{"sku": "A", "quantity": -2, "unit_price": 5.0}]}, "cart_items[0].quantity"),
-        ({"customer_email": "{email}", "cart_items": [{"sku": "A", "quantity": 1, "unit_price": 0}]}, "cart_items[0].unit_price"),
-        ({"customer_email": "{email}", "cart_items": [{"sku": "A", "quantity": 1, "unit_price": -3.5}]}, "cart_items[0].unit_price"),
+        (
+            {
+                "customer_email": "{email}",
+                "cart_items": [{"sku": "A", "quantity": 0, "unit_price": 5.0}],
+            },
+            "cart_items[0].quantity",
+        ),
+        (
+            {
+                "customer_email": "{email}",
+                "cart_items": [{"sku": "A", "quantity": -2, "unit_price": 5.0}],
+            },
+            "cart_items[0].quantity",
+        ),
+        (
+            {
+                "customer_email": "{email}",
+                "cart_items": [{"sku": "A", "quantity": 1, "unit_price": 0}],
+            },
+            "cart_items[0].unit_price",
+        ),
+        (
+            {
+                "customer_email": "{email}",
+                "cart_items": [{"sku": "A", "quantity": 1, "unit_price": -3.5}],
+            },
+            "cart_items[0].unit_price",
+        ),
     ],
 )
-def test_bad_input_is_a_422_with_field_errors_and_stores_nothing(app_url, path, body, field):
+def test_bad_input_is_a_422_with_field_errors_and_stores_nothing(
+    app_url, path, body, field
+):
     email = unique_email()
     if body.get("customer_email") == "{email}":
         body = {**body, "customer_email": email}
@@ -254,14 +187,20 @@ def test_bad_input_is_a_422_with_field_errors_and_stores_nothing(app_url, path, 
 
 @pytest.mark.parametrize("path", ["/orders", "/orders/async"])
 def test_a_malformed_body_is_a_422(app_url, path):
-    r = httpx.post(f"{app_url}{path}", content=b'{"customer_email": "x@example.com", "cart_items": [',
-                   headers={"content-type": "application/json"})
+    r = httpx.post(
+        f"{app_url}{path}",
+        content=b'{"customer_email": "x@example.com", "cart_items": [',
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 422, r.text
     assert "body" in r.json()["fields"]
 
 
 def test_bad_analytics_input_names_every_field(app_url):
-    r = httpx.post(f"{app_url}/analytics/jobs", json={"source": "", "date_from": "2026-13-01", "date_to": "x"})
+    r = httpx.post(
+        f"{app_url}/analytics/jobs",
+        json={"source": "", "date_from": "2026-13-01", "date_to": "x"},
+    )
     assert r.status_code == 422
     assert {"source", "date_from", "date_to"} <= set(r.json()["fields"])
 
@@ -269,7 +208,10 @@ def test_bad_analytics_input_names_every_field(app_url):
 def test_the_same_idempotency_key_twice_is_a_409_not_a_second_order(app_url):
     email = unique_email()
     headers = {"Idempotency-Key": f"order-{uuid.uuid4()}"}
-    assert httpx.post(f"{app_url}/orders", json=cart(email), headers=headers).status_code == 201
+    assert (
+        httpx.post(f"{app_url}/orders", json=cart(email), headers=headers).status_code
+        == 201
+    )
     second = httpx.post(f"{app_url}/orders", json=cart(email), headers=headers)
     assert second.status_code == 409, second.text
     assert second.json()["error"] == "duplicate"
@@ -277,14 +219,22 @@ def test_the_same_idempotency_key_twice_is_a_409_not_a_second_order(app_url):
 
 
 def test_tasker_answers_the_same_task_twice_with_a_409():
-    context = {"job_id": str(uuid.uuid4()), "date_from": "2026-11-01", "date_to": "2026-11-01"}
+    context = {
+        "job_id": str(uuid.uuid4()),
+        "date_from": "2026-11-01",
+        "date_to": "2026-11-01",
+    }
 
     async def run():
         api = TaskerApi(ORCHESTRATION_URL)
         try:
-            await api.create_task("analytics_pipeline", "analytics_py", context, "identity check")
+            await api.create_task(
+                "analytics_pipeline", "analytics_py", context, "identity check"
+            )
             with pytest.raises(TaskerDuplicate) as err:
-                await api.create_task("analytics_pipeline", "analytics_py", context, "identity check")
+                await api.create_task(
+                    "analytics_pipeline", "analytics_py", context, "identity check"
+                )
             assert err.value.status == 409
         finally:
             await api.client.aclose()
@@ -297,13 +247,18 @@ def test_an_unknown_order_is_a_404(app_url):
 
 
 def test_waiting_stops_early_with_the_failing_steps_error(app_url):
-    context = {"order_id": str(uuid.uuid4()), "customer_email": unique_email(),
-               "cart_items": [{"sku": "BAD", "name": "Bad", "quantity": 0, "unit_price": 1.0}]}
+    context = {
+        "order_id": str(uuid.uuid4()),
+        "customer_email": unique_email(),
+        "cart_items": [{"sku": "BAD", "name": "Bad", "quantity": 0, "unit_price": 1.0}],
+    }
 
     async def run():
         api = TaskerApi(ORCHESTRATION_URL)
         try:
-            task = await api.create_task("ecommerce_order_processing", "ecommerce_py", context, "fails for good")
+            task = await api.create_task(
+                "ecommerce_order_processing", "ecommerce_py", context, "fails for good"
+            )
             started = time.monotonic()
             with pytest.raises(WaitError) as err:
                 await api.wait_for_task_completion(task["task_uuid"], 20)
@@ -314,4 +269,6 @@ def test_waiting_stops_early_with_the_failing_steps_error(app_url):
 
     err = asyncio.run(run())
     assert err.status == "blocked_by_failures"
-    assert "validate_cart" in err.detail and "bad quantity or price" in err.detail, err.detail
+    assert "validate_cart" in err.detail and "bad quantity or price" in err.detail, (
+        err.detail
+    )

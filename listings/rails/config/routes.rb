@@ -6,5 +6,6 @@ Rails.application.routes.draw do
   resources :orders, only: %i[create show] do
     post :async, on: :collection, action: :create_async
   end
+  resources :analytics_jobs, path: 'analytics/jobs', only: %i[create show]
 end
 # ANCHOR_END: routes

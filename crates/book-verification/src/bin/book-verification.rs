@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use book_verification::report::{Provenance, git_state, read_records, utc_date_today};
+use book_verification::report::{DriftResult, Provenance, git_state, read_records, utc_date_today};
 use book_verification::versions::Versions;
 use book_verification::{Book, Evidence, Outcome, Record, Report, Vocabulary, links, policy};
 
@@ -24,14 +24,17 @@ fn main() -> ExitCode {
         Some(dir) => PathBuf::from(dir),
         None => match find_root() {
             Some(root) => root,
-            None => return fail("not inside the book's repository (no book.toml above the current directory)"),
+            None => {
+                return fail("not inside the book's repository (no book.toml above the current directory)");
+            }
         },
     };
     let result = match args.first().map(String::as_str) {
         Some("check") => check(&root),
         Some("record") => record(&root, &args[1..]),
         Some("report") => {
-            let out = take_option(&mut args, "--out").map(PathBuf::from).unwrap_or_else(|| report_path(&root));
+            let out =
+                take_option(&mut args, "--out").map(PathBuf::from).unwrap_or_else(|| report_path(&root));
             report(&root, &out)
         }
         Some("links") => match args.get(1) {
@@ -121,13 +124,16 @@ fn report(root: &Path, out: &Path) -> Result<(), String> {
         dirty,
         date: utc_date_today(),
     };
-    let report = Report::assemble(&book, &records, provenance);
+    let mut report = Report::assemble(&book, &records, provenance);
+    report.drift = DriftResult::read(&results_dir(root));
     report.save(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let totals = report.totals();
     let unproven: Vec<String> = report
         .unproven()
         .map(|b| match &b.outcome {
-            Outcome::Failed { message } => format!("  failed   src/{}:{}  {}", b.chapter, b.line, message.lines().next().unwrap_or("")),
+            Outcome::Failed { message } => {
+                format!("  failed   src/{}:{}  {}", b.chapter, b.line, message.lines().next().unwrap_or(""))
+            }
             _ => format!("  missing  src/{}:{}  ({}: its test recorded nothing)", b.chapter, b.line, b.kind),
         })
         .collect();
@@ -140,11 +146,7 @@ fn report(root: &Path, out: &Path) -> Result<(), String> {
         totals.not_run,
         unproven.len()
     );
-    if unproven.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("blocks without proof:\n{}", unproven.join("\n")))
-    }
+    if unproven.is_empty() { Ok(()) } else { Err(format!("blocks without proof:\n{}", unproven.join("\n"))) }
 }
 
 fn check_links(book_dir: &Path) -> Result<(), String> {

@@ -13,6 +13,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use book_verification::drift::{Case, Cases, TestTarget, Verdict, judge, seed};
+use book_verification::report::DriftResult;
 
 const CASES_FILE: &str = "tests/drift-cases.toml";
 
@@ -84,13 +85,17 @@ fn run() -> Result<bool, String> {
             let tail: Vec<&str> = output.lines().rev().take(30).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             copy.finish(options.keep);
-            return Err(format!("baseline failed: `{target}` fails on the unmodified copy:\n{}", tail.join("\n")));
+            return Err(format!(
+                "baseline failed: `{target}` fails on the unmodified copy:\n{}",
+                tail.join("\n")
+            ));
         }
         println!("  ok      {target:<46} {:>6} ms", t0.elapsed().as_millis());
     }
 
     let mut caught = 0;
     let mut problems = 0;
+    let mut broken = 0;
     for case in &cases {
         let t0 = Instant::now();
         let verdict = copy.try_case(case);
@@ -106,12 +111,20 @@ fn run() -> Result<bool, String> {
             }
             Verdict::Broken(why) => {
                 problems += 1;
+                broken += 1;
                 println!("  BROKEN  {:<46} {ms:>6} ms  {why}", case.name);
             }
         }
     }
     copy.finish(options.keep);
     println!("caught {caught}/{} in {} s", cases.len(), started.elapsed().as_secs());
+    if options.only.is_none() {
+        // For the verification report (QS_RESULTS_DIR, which scripts/test sets).
+        if let Some(dir) = std::env::var_os("QS_RESULTS_DIR") {
+            let result = DriftResult { caught, total: cases.len(), broken };
+            result.write(Path::new(&dir)).map_err(|e| format!("writing the drift result: {e}"))?;
+        }
+    }
     Ok(problems == 0)
 }
 
@@ -129,7 +142,8 @@ impl Copy {
         let state = std::env::var_os("TASKER_QS_STATE")
             .map(PathBuf::from)
             .ok_or("TASKER_QS_STATE is not set: run it through scripts/drift-check")?;
-        let cache = std::env::var_os("TASKER_QS_CACHE").map(PathBuf::from).ok_or("TASKER_QS_CACHE is not set")?;
+        let cache =
+            std::env::var_os("TASKER_QS_CACHE").map(PathBuf::from).ok_or("TASKER_QS_CACHE is not set")?;
         let dir = cache.join("drift").join(format!("copy-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -165,12 +179,22 @@ impl Copy {
     fn build_book_tests(&self) -> Result<PathBuf, String> {
         let out = self
             .command("cargo")
-            .args(["test", "--workspace", "--test", "book", "--no-run", "--message-format=json-render-diagnostics"])
+            .args([
+                "test",
+                "--workspace",
+                "--test",
+                "book",
+                "--no-run",
+                "--message-format=json-render-diagnostics",
+            ])
             .output()
             .map_err(|e| e.to_string())?;
         let stdout = String::from_utf8_lossy(&out.stdout);
         if !out.status.success() {
-            return Err(format!("building the copy's tests failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "building the copy's tests failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         stdout
             .lines()
@@ -230,10 +254,15 @@ impl Copy {
     /// Rebuilds the restored copy, so the shared build dir holds what the original sources
     /// compile to, then removes the copy.
     fn finish(&self, keep: bool) {
-        let rebuilt =
-            self.command("cargo").args(["build", "-q", "--workspace", "--all-targets"]).status().is_ok_and(|s| s.success());
+        let rebuilt = self
+            .command("cargo")
+            .args(["build", "-q", "--workspace", "--all-targets"])
+            .status()
+            .is_ok_and(|s| s.success());
         if !rebuilt {
-            eprintln!("drift-check: rebuilding the restored copy failed; the next scripts/test rebuilds this checkout");
+            eprintln!(
+                "drift-check: rebuilding the restored copy failed; the next scripts/test rebuilds this checkout"
+            );
         }
         if keep {
             println!("kept {}", self.dir.display());

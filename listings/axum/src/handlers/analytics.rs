@@ -41,7 +41,9 @@ impl Source {
 
     fn record(self, day: i64) -> Value {
         match self {
-            Source::Sales => json!({ "day": day, "orders": 20 + day % 7, "revenue": 1000 + 37 * day }),
+            Source::Sales => {
+                json!({ "day": day, "orders": 20 + day % 7, "revenue": 1000 + 37 * day })
+            }
             Source::Inventory => json!({ "day": day, "units_on_hand": 500 - 3 * day }),
             Source::Customers => json!({ "day": day, "new_customers": 5 + day % 3 }),
         }
@@ -105,7 +107,10 @@ pub async fn aggregate_metrics(step: &TaskSequenceStep) -> Outcome {
 
 pub async fn generate_insights(step: &TaskSequenceStep) -> Outcome {
     let m: Value = parent(step, "aggregate_metrics")?;
-    let mut insights = vec![format!("{} orders brought in {} in revenue", m["total_orders"], m["total_revenue"])];
+    let mut insights = vec![format!(
+        "{} orders brought in {} in revenue",
+        m["total_orders"], m["total_revenue"]
+    )];
     if m["closing_units"].as_i64().unwrap_or(0) < 450 {
         insights.push("inventory is running low: reorder soon".to_string());
     }

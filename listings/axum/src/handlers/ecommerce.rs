@@ -36,7 +36,8 @@ pub struct ValidatedCart {
 
 /// The item's price in cents, if the task context holds one the app could have accepted.
 fn line_total(item: &CartItem) -> Option<Cents> {
-    let price = Cents::from_dollars(item.unit_price).filter(|p| (Cents::new(1)..=MAX_UNIT_PRICE).contains(p))?;
+    let price = Cents::from_dollars(item.unit_price)
+        .filter(|p| (Cents::new(1)..=MAX_UNIT_PRICE).contains(p))?;
     let quantity = Some(item.quantity).filter(|q| (1..=MAX_QUANTITY).contains(q))?;
     price.checked_mul(quantity)
 }
@@ -47,14 +48,25 @@ fn line_total(item: &CartItem) -> Option<Cents> {
 pub async fn validate_cart(step: &TaskSequenceStep) -> Outcome {
     let items: Vec<CartItem> = input(step, "cart_items")?;
     if items.is_empty() {
-        return Err(StepFailure::permanent("empty_cart", "the cart has no items"));
+        return Err(StepFailure::permanent(
+            "empty_cart",
+            "the cart has no items",
+        ));
     }
     let mut validated = Vec::new();
     let mut subtotal = Cents::ZERO;
     for item in &items {
-        let bad = || StepFailure::permanent("invalid_item", format!("{}: bad quantity or price", item.sku));
+        let bad = || {
+            StepFailure::permanent(
+                "invalid_item",
+                format!("{}: bad quantity or price", item.sku),
+            )
+        };
         let line = line_total(item).ok_or_else(bad)?;
-        subtotal = subtotal.checked_add(line).filter(|s| *s <= MAX_ORDER_TOTAL).ok_or_else(bad)?;
+        subtotal = subtotal
+            .checked_add(line)
+            .filter(|s| *s <= MAX_ORDER_TOTAL)
+            .ok_or_else(bad)?;
         validated.push(ValidatedItem {
             sku: item.sku.clone(),
             name: item.name.clone(),

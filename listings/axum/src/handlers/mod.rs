@@ -33,27 +33,41 @@ pub struct StepFailure {
 
 impl StepFailure {
     pub fn permanent(code: &'static str, message: impl Into<String>) -> Self {
-        StepFailure { message: message.into(), code, retryable: false }
+        StepFailure {
+            message: message.into(),
+            code,
+            retryable: false,
+        }
     }
 }
 
 /// Reading a field the template guarantees but the data lacks is a permanent failure.
-pub fn input<T: serde::de::DeserializeOwned>(step: &TaskSequenceStep, field: &str) -> Result<T, StepFailure> {
+pub fn input<T: serde::de::DeserializeOwned>(
+    step: &TaskSequenceStep,
+    field: &str,
+) -> Result<T, StepFailure> {
     step.get_context_field(field).map_err(|e| {
-        StepFailure::permanent("invalid_context", format!("task context field `{field}`: {e}"))
+        StepFailure::permanent(
+            "invalid_context",
+            format!("task context field `{field}`: {e}"),
+        )
     })
 }
 
-pub fn parent<T: serde::de::DeserializeOwned>(step: &TaskSequenceStep, name: &str) -> Result<T, StepFailure> {
-    step.get_dependency_result_column_value(name)
-        .map_err(|e| StepFailure::permanent("missing_dependency", format!("result of `{name}`: {e}")))
+pub fn parent<T: serde::de::DeserializeOwned>(
+    step: &TaskSequenceStep,
+    name: &str,
+) -> Result<T, StepFailure> {
+    step.get_dependency_result_column_value(name).map_err(|e| {
+        StepFailure::permanent("missing_dependency", format!("result of `{name}`: {e}"))
+    })
 }
 
 pub type Outcome = Result<Value, StepFailure>;
 
 // ANCHOR: handlers
-/// Every step handler of the app. The compiler holds `callable` and `run` to every variant;
-/// the registry holds the task templates to `callable`.
+/// Every step handler of the app. The compiler holds `callable` and `run` to every
+/// variant; the registry holds the task templates to `callable`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Handler {
     ValidateCart,
@@ -134,7 +148,15 @@ impl StepHandler for QuickstartHandler {
             Ok(result) => StepExecutionResult::success(uuid, result, elapsed, None),
             Err(f) => {
                 let code = Some(f.code.to_string());
-                StepExecutionResult::failure(uuid, f.message, code, None, f.retryable, elapsed, None)
+                StepExecutionResult::failure(
+                    uuid,
+                    f.message,
+                    code,
+                    None,
+                    f.retryable,
+                    elapsed,
+                    None,
+                )
             }
         })
     }
@@ -157,24 +179,43 @@ impl Registry {
     /// error, not a step that fails at run time.
     pub fn for_templates(dir: &Path) -> anyhow::Result<Registry> {
         let mut wanted = BTreeSet::new();
-        let entries = std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
         for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
             if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 let template = TaskTemplate::from_yaml_file(&path)
                     .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                wanted.extend(template.steps.into_iter().map(|s| (s.handler.callable, path.clone())));
+                wanted.extend(
+                    template
+                        .steps
+                        .into_iter()
+                        .map(|s| (s.handler.callable, path.clone())),
+                );
             }
         }
         let registry = Registry::default();
         for (callable, template) in &wanted {
-            let handler = Handler::ALL.into_iter().find(|h| h.callable() == callable).ok_or_else(|| {
-                anyhow::anyhow!("{}: no handler answers to callable `{callable}`", template.display())
-            })?;
+            let handler = Handler::ALL
+                .into_iter()
+                .find(|h| h.callable() == callable)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{}: no handler answers to callable `{callable}`",
+                        template.display()
+                    )
+                })?;
             registry.register(callable, Arc::new(QuickstartHandler(handler)));
         }
-        let unused: Vec<&str> =
-            Handler::ALL.iter().map(|h| h.callable()).filter(|c| !registry.handler_available(c)).collect();
-        anyhow::ensure!(unused.is_empty(), "handlers no template in {} uses: {unused:?}", dir.display());
+        let unused: Vec<&str> = Handler::ALL
+            .iter()
+            .map(|h| h.callable())
+            .filter(|c| !registry.handler_available(c))
+            .collect();
+        anyhow::ensure!(
+            unused.is_empty(),
+            "handlers no template in {} uses: {unused:?}",
+            dir.display()
+        );
         Ok(registry)
     }
 }
@@ -182,11 +223,18 @@ impl Registry {
 #[async_trait]
 impl StepHandlerRegistry for Registry {
     async fn get(&self, step: &TaskSequenceStep) -> Option<Arc<dyn StepHandler>> {
-        self.handlers.read().unwrap().get(&step.step_definition.handler.callable).cloned()
+        self.handlers
+            .read()
+            .unwrap()
+            .get(&step.step_definition.handler.callable)
+            .cloned()
     }
 
     fn register(&self, name: &str, handler: Arc<dyn StepHandler>) {
-        self.handlers.write().unwrap().insert(name.to_string(), handler);
+        self.handlers
+            .write()
+            .unwrap()
+            .insert(name.to_string(), handler);
     }
 
     fn handler_available(&self, name: &str) -> bool {
@@ -211,13 +259,21 @@ mod tests {
 
     #[test]
     fn a_misspelled_callable_is_named() {
-        let dir = std::env::temp_dir().join(format!("axum-qs-templates-{}", std::process::id()));
+        let dir = std::env::temp_dir()
+            .join(format!("axum-qs-templates-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let template = std::fs::read_to_string("templates/ecommerce_order_processing.yaml").unwrap();
+        let template =
+            std::fs::read_to_string("templates/ecommerce_order_processing.yaml").unwrap();
         let typo = template.replace("callable: validate_cart", "callable: validate_crt");
         std::fs::write(dir.join("t.yaml"), typo).unwrap();
-        let err = Registry::for_templates(&dir).err().expect("a typo must fail").to_string();
+        let err = Registry::for_templates(&dir)
+            .err()
+            .expect("a typo must fail")
+            .to_string();
         std::fs::remove_dir_all(&dir).unwrap();
-        assert!(err.contains("no handler answers to callable `validate_crt`"), "{err}");
+        assert!(
+            err.contains("no handler answers to callable `validate_crt`"),
+            "{err}"
+        );
     }
 }

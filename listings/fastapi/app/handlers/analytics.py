@@ -1,5 +1,6 @@
-"""The eight steps of analytics_pipeline. Synthetic but deterministic data (derived from the
-job's date range); each extract records when it ran, so a test can show the three overlap.
+"""The eight steps of analytics_pipeline. Synthetic but deterministic data (derived from
+the job's date range); each extract records when it ran, so a test can show the three
+overlap.
 The extracts are async: the worker awaits them side by side."""
 
 import asyncio
@@ -32,8 +33,13 @@ class _Extract(StepHandler):
         await asyncio.sleep(EXTRACT_LATENCY_S)
         records = [self.record(d) for d in range(days)]
         return StepHandlerResult.success(
-            {"source": self.source, "record_count": len(records), "records": records,
-             "started_at": started_at, "finished_at": _now()}
+            {
+                "source": self.source,
+                "record_count": len(records),
+                "records": records,
+                "started_at": started_at,
+                "finished_at": _now(),
+            }
         )
 
 
@@ -70,7 +76,10 @@ class TransformSalesHandler(StepHandler):
 
     def call(self, context: StepContext) -> StepHandlerResult:
         rs = _records(context, "extract_sales_data")
-        summary = {"total_orders": sum(r["orders"] for r in rs), "total_revenue": sum(r["revenue"] for r in rs)}
+        summary = {
+            "total_orders": sum(r["orders"] for r in rs),
+            "total_revenue": sum(r["revenue"] for r in rs),
+        }
         return StepHandlerResult.success({"days": len(rs), "summary": summary})
 
 
@@ -79,7 +88,12 @@ class TransformInventoryHandler(StepHandler):
 
     def call(self, context: StepContext) -> StepHandlerResult:
         rs = _records(context, "extract_inventory_data")
-        return StepHandlerResult.success({"days": len(rs), "summary": {"closing_units": rs[-1]["units_on_hand"] if rs else 0}})
+        return StepHandlerResult.success(
+            {
+                "days": len(rs),
+                "summary": {"closing_units": rs[-1]["units_on_hand"] if rs else 0},
+            }
+        )
 
 
 class TransformCustomersHandler(StepHandler):
@@ -87,7 +101,12 @@ class TransformCustomersHandler(StepHandler):
 
     def call(self, context: StepContext) -> StepHandlerResult:
         rs = _records(context, "extract_customer_data")
-        return StepHandlerResult.success({"days": len(rs), "summary": {"new_customers": sum(r["new_customers"] for r in rs)}})
+        return StepHandlerResult.success(
+            {
+                "days": len(rs),
+                "summary": {"new_customers": sum(r["new_customers"] for r in rs)},
+            }
+        )
 
 
 class AggregateMetricsHandler(StepHandler):
@@ -99,9 +118,13 @@ class AggregateMetricsHandler(StepHandler):
         customers = context.get_dependency_result("transform_customers")["summary"]
         orders, revenue = sales["total_orders"], sales["total_revenue"]
         return StepHandlerResult.success(
-            {"total_revenue": revenue, "total_orders": orders,
-             "average_order_value": revenue / orders if orders else 0.0,
-             "closing_units": inventory["closing_units"], "new_customers": customers["new_customers"]}
+            {
+                "total_revenue": revenue,
+                "total_orders": orders,
+                "average_order_value": revenue / orders if orders else 0.0,
+                "closing_units": inventory["closing_units"],
+                "new_customers": customers["new_customers"],
+            }
         )
 
 
@@ -110,7 +133,9 @@ class GenerateInsightsHandler(StepHandler):
 
     def call(self, context: StepContext) -> StepHandlerResult:
         m = context.get_dependency_result("aggregate_metrics")
-        insights = [f"{m['total_orders']} orders brought in {m['total_revenue']} in revenue"]
+        insights = [
+            f"{m['total_orders']} orders brought in {m['total_revenue']} in revenue"
+        ]
         if m["closing_units"] < 450:
             insights.append("inventory is running low: reorder soon")
         return StepHandlerResult.success({"insights": insights, "metrics": m})

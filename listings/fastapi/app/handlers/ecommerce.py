@@ -1,9 +1,10 @@
-"""The five steps of ecommerce_order_processing. Each reads the task context and the results
-of the steps before it; nothing here talks to a real payment provider."""
+"""The five steps of ecommerce_order_processing. Each reads the task context and the
+results of the steps before it; nothing here talks to a real payment provider."""
 
 from tasker_core import StepContext, StepHandler, StepHandlerResult
 
-from app.money import TAX_RATE, price_cart
+from app.money import TAX_RATE_PERCENT, dollars, price
+from app.validation import validate_cart
 
 
 def _permanent(code: str, message: str) -> StepHandlerResult:
@@ -12,7 +13,8 @@ def _permanent(code: str, message: str) -> StepHandlerResult:
 
 # ANCHOR: validate_cart
 class ValidateCartHandler(StepHandler):
-    """Prices the cart: line totals, subtotal, 8% tax, shipping (free from 100.00), total."""
+    """Prices the cart: line totals, subtotal, 8% tax, shipping (free from 100.00), total.
+    The cart passes the same checks as the API's, so the totals match the quote."""
 
     handler_name = "app.handlers.ecommerce.ValidateCartHandler"
 
@@ -20,32 +22,27 @@ class ValidateCartHandler(StepHandler):
         items = context.get_input("cart_items") or []
         if not items:
             return _permanent("empty_cart", "the cart has no items")
-        for item in items:
-            if int(item.get("quantity", 0)) <= 0 or float(item.get("unit_price", 0)) <= 0:
-                return _permanent("invalid_item", f"{item.get('sku')}: bad quantity or price")
-        priced = price_cart(items)
+        errors: dict[str, str] = {}
+        lines = validate_cart(items, errors)
+        if errors:
+            return _permanent("invalid_item", f"bad quantity or price: {errors}")
+        totals = price([(line.unit_price_cents, line.quantity) for line in lines])
         validated = [
-            {
-                "sku": item["sku"],
-                "name": item.get("name", item["sku"]),
-                "quantity": int(item["quantity"]),
-                "unit_price": float(item["unit_price"]),
-                "line_total": float(line),
-            }
-            for item, line in zip(items, priced["line_totals"])
+            {**line.as_context(), "line_total": float(dollars(total))}
+            for line, total in zip(lines, totals.line_totals, strict=True)
         ]
         return StepHandlerResult.success(
             {
                 "validated_items": validated,
-                "item_count": sum(i["quantity"] for i in validated),
-                "subtotal": float(priced["subtotal"]),
-                "tax": float(priced["tax"]),
-                "tax_rate": float(TAX_RATE),
-                "shipping": float(priced["shipping"]),
-                "total": float(priced["total"]),
+                "item_count": sum(line.quantity for line in lines),
+                "subtotal": float(totals.dollars("subtotal")),
+                "tax": float(totals.dollars("tax")),
+                "tax_rate": TAX_RATE_PERCENT / 100,
+                "shipping": float(totals.dollars("shipping")),
+                "total": float(totals.dollars("total")),
             }
         )
-# ANCHOR_END: validate_cart
+        # ANCHOR_END: validate_cart
 
 
 class ProcessPaymentHandler(StepHandler):
@@ -69,8 +66,13 @@ class UpdateInventoryHandler(StepHandler):
 
     def call(self, context: StepContext) -> StepHandlerResult:
         cart = context.get_dependency_result("validate_cart")
-        reservations = [{"sku": i["sku"], "quantity_reserved": i["quantity"]} for i in cart["validated_items"]]
-        return StepHandlerResult.success({"reservations": reservations, "units_reserved": cart["item_count"]})
+        reservations = [
+            {"sku": i["sku"], "quantity_reserved": i["quantity"]}
+            for i in cart["validated_items"]
+        ]
+        return StepHandlerResult.success(
+            {"reservations": reservations, "units_reserved": cart["item_count"]}
+        )
 
 
 class CreateOrderHandler(StepHandler):

@@ -2,23 +2,16 @@
 
 # POST /orders, POST /orders/async, GET /orders/:id: the same API as the Axum, FastAPI and
 # Bun apps. Bad input is a 422 naming every field; nothing is stored half-done.
-class OrdersController < ActionController::API
-  class MalformedBody < StandardError; end
-
-  rescue_from MalformedBody do |e|
-    render json: { error: 'validation_failed', fields: { body: e.message } }, status: :unprocessable_entity
-  end
-  rescue_from TaskerTasks::Unavailable do |e|
-    render json: { error: 'tasker_unavailable', message: e.message, stored: false }, status: :service_unavailable
-  end
+class OrdersController < ApplicationController
   rescue_from ActiveRecord::RecordNotUnique do
-    render json: { error: 'duplicate', message: 'this Idempotency-Key was already used' }, status: :conflict
+    render json: { error: 'duplicate', message: 'this Idempotency-Key was already used' },
+           status: :conflict
   end
 
   # ANCHOR: create
   def create
     input = OrderRequest.new(json_body)
-    return invalid(input) unless input.valid?
+    return invalid(input.errors) unless input.valid?
 
     order = build_order(input, 'submitted')
     # Commits only once Tasker has accepted the task: a failure rolls the order back.
@@ -33,7 +26,7 @@ class OrdersController < ActionController::API
   # ANCHOR: create_async
   def create_async
     input = OrderRequest.new(json_body)
-    return invalid(input) unless input.valid?
+    return invalid(input.errors) unless input.valid?
 
     order = build_order(input, 'queued')
     order.save!
@@ -44,25 +37,13 @@ class OrdersController < ActionController::API
 
   def show
     order = Order.find_by(id: params[:id])
-    return render json: order if order
-
-    render json: { error: 'not_found', message: 'no such order' }, status: :not_found
+    order ? render(json: order) : not_found('order')
   end
 
   private
 
-  def json_body
-    JSON.parse(request.raw_post)
-  rescue JSON::ParserError => e
-    raise MalformedBody, "is not valid JSON: #{e.message}"
-  end
-
-  def invalid(input)
-    render json: { error: 'validation_failed', fields: input.errors }, status: :unprocessable_entity
-  end
-
-  # With an Idempotency-Key the id is derived from the key, so a retry repeats the primary key
-  # (and Tasker's identity, the context): both answer 409 instead of a second order.
+  # With an Idempotency-Key the id is derived from the key, so a retry repeats the primary
+  # key (and Tasker's identity, the context): both answer 409 instead of a second order.
   def build_order(input, status)
     key = request.headers['Idempotency-Key']
     id = if key
@@ -71,7 +52,7 @@ class OrdersController < ActionController::API
          else
            SecureRandom.uuid
          end
-    Order.new(id:, customer_email: input.email, items: input.items,
-              total: CartPricing.price(input.items)[:total], status:)
+    Order.new(id:, customer_email: input.email, items: input.items.map(&:to_context),
+              total: input.totals[:total] / 100r, status:)
   end
 end

@@ -1,7 +1,7 @@
 # frozen_string_literal: true
 
-# The background half of POST /orders/async: create the order's task and record the outcome
-# on the order, `submitted` with the task_uuid or `failed` with the reason.
+# The background half of POST /orders/async: create the order's task and record the
+# outcome on the order, `submitted` with the task_uuid or `failed` with the reason.
 # ANCHOR: job
 class CreateOrderTaskJob < ApplicationJob
   queue_as :default

@@ -1,26 +1,30 @@
 # frozen_string_literal: true
 
-require 'bigdecimal'
-
-# Money in BigDecimal, rounded half-up to cents, so totals add up exactly. The controller
-# quotes the customer the same total the validate_cart handler computes.
+# Money in whole cents (Integers), so totals add up exactly. The controller quotes the
+# customer the same total the validate_cart handler computes.
 module CartPricing
-  TAX_RATE = BigDecimal('0.08')
-  FREE_SHIPPING_FROM = BigDecimal('100.00')
-  FLAT_SHIPPING = BigDecimal('9.99')
+  TAX_RATE_PERCENT = 8
+  FREE_SHIPPING_FROM_CENTS = 100_00
+  FLAT_SHIPPING_CENTS = 9_99
 
   module_function
 
-  def money(value)
-    BigDecimal(value.to_s).round(2, BigDecimal::ROUND_HALF_UP)
+  # Line totals, subtotal, tax (rounded half up), shipping and total, in cents, for
+  # [unit price in cents, quantity] lines.
+  def price(lines)
+    line_totals = lines.map { |cents, quantity| cents * quantity }
+    subtotal = line_totals.sum
+    tax = ((subtotal * TAX_RATE_PERCENT) + 50) / 100
+    shipping = subtotal >= FREE_SHIPPING_FROM_CENTS ? 0 : FLAT_SHIPPING_CENTS
+    { line_totals:, subtotal:, tax:, shipping:, total: subtotal + tax + shipping }
   end
 
-  # Line totals, subtotal, tax, shipping and total for items with quantity and unit_price.
-  def price(items)
-    lines = items.map { |item| money(item.fetch('unit_price')) * Integer(item.fetch('quantity')) }
-    subtotal = lines.sum(BigDecimal('0'))
-    tax = (subtotal * TAX_RATE).round(2, BigDecimal::ROUND_HALF_UP)
-    shipping = subtotal >= FREE_SHIPPING_FROM ? BigDecimal('0') : FLAT_SHIPPING
-    { line_totals: lines, subtotal:, tax:, shipping:, total: subtotal + tax + shipping }
+  def dollars(cents)
+    cents / 100.0
+  end
+
+  # 1234567 → "12345.67", as the apps write amounts in messages.
+  def text(cents)
+    format('%<whole>d.%<part>02d', whole: cents / 100, part: cents % 100)
   end
 end

@@ -2,7 +2,8 @@
 
 # The app's record of an order. Tasker keeps the workflow state; the order keeps what the
 # business cares about plus the task_uuid linking the two.
-#   status: submitted (task created) | queued (background job pending) | failed (see failure_reason)
+#   status: submitted (task created) | queued (background job pending)
+#           | failed (see failure_reason)
 class Order < ApplicationRecord
   STATUSES = %w[submitted queued failed].freeze
   validates :customer_email, :items, :total, presence: true

@@ -1,7 +1,7 @@
 # frozen_string_literal: true
 
-# Creating an order's task through tasker-rb's REST client. Whatever goes wrong on the way
-# (Tasker down, a rejected request) becomes one error the controller and the job handle.
+# Creating tasks through tasker-rb's REST client. Whatever goes wrong on the way (Tasker
+# down, a rejected request) becomes one error the controllers and jobs handle.
 module TaskerTasks
   class Unavailable < StandardError; end
 
@@ -18,4 +18,14 @@ module TaskerTasks
     raise Unavailable, "Tasker did not take the task: #{e.message}"
   end
   # ANCHOR_END: create_task
+
+  def create_analytics(context)
+    TaskerCore::Client.create_task(
+      name: 'analytics_pipeline',
+      namespace: 'analytics_rb',
+      context:
+    )
+  rescue StandardError => e
+    raise Unavailable, "Tasker did not take the task: #{e.message}"
+  end
 end

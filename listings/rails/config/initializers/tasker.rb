@@ -1,9 +1,9 @@
 # frozen_string_literal: true
 
-# Starts the Tasker worker inside the Rails process (the Rust worker in the tasker-rb gem).
-# It reads the worker configuration from TASKER_CONFIG_PATH, registers the templates under
-# TASKER_TEMPLATE_PATH and runs each step's handler by the template's `handler.callable`,
-# which names a class under app/handlers.
+# Starts the Tasker worker inside the Rails process (the Rust worker in the tasker-rb
+# gem). It reads the worker configuration from TASKER_CONFIG_PATH, registers the templates
+# under TASKER_TEMPLATE_PATH and runs each step's handler by the template's
+# `handler.callable`, which names a class under app/handlers.
 # ANCHOR: initializer
 require 'tasker_core'
 

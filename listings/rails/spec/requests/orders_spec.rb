@@ -23,19 +23,30 @@ RSpec.describe 'Orders', type: :request do
   # ANCHOR_END: spec
 
   it 'answers bad input with a 422 naming every field, and stores nothing' do
-    expect do
-      post '/orders', params: { customer_email: 'ada', cart_items: [{ sku: 'W', quantity: 0, unit_price: 1 }] },
-                      as: :json
-    end.not_to change(Order, :count)
+    bad = { customer_email: 'ada',
+            cart_items: [{ sku: 'W', quantity: 0, unit_price: 1 }] }
+    expect { post '/orders', params: bad, as: :json }.not_to change(Order, :count)
     expect(response).to have_http_status(:unprocessable_entity)
-    expect(response.parsed_body['fields'].keys).to contain_exactly('customer_email', 'cart_items[0].quantity')
+    fields = response.parsed_body['fields'].keys
+    expect(fields).to contain_exactly('customer_email', 'cart_items[0].quantity')
+  end
+
+  it 'answers a body over the size limit with a 413, and stores nothing' do
+    huge = { customer_email: 'ada@example.com',
+             padding: 'x' * OrderRequest::MAX_BODY_BYTES }
+    expect { post '/orders', params: huge, as: :json }.not_to change(Order, :count)
+    expect(response).to have_http_status(:content_too_large)
+    expect(response.parsed_body['fields']).to include('body')
   end
 
   it 'records on the order why a background job could not create its task' do
-    allow(TaskerCore::Client).to receive(:create_task).and_raise(StandardError, 'connection refused')
+    allow(TaskerCore::Client).to receive(:create_task)
+      .and_raise(StandardError, 'connection refused')
     perform_enqueued_jobs { post '/orders/async', params: cart, as: :json }
     expect(response).to have_http_status(:accepted)
     order = Order.find(response.parsed_body['id'])
-    expect(order).to have_attributes(status: 'failed', failure_reason: a_string_including('connection refused'))
+    expect(order).to have_attributes(
+      status: 'failed', failure_reason: a_string_including('connection refused')
+    )
   end
 end

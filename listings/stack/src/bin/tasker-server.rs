@@ -31,12 +31,8 @@ async fn main() -> Result<()> {
     };
     eprintln!("tasker-server: {which} received, shutting down");
 
-    let budget_ms = handle
-        .tasker_config
-        .orchestration
-        .as_ref()
-        .map(|o| o.shutdown_timeout_ms)
-        .unwrap_or(30_000);
+    let budget_ms =
+        handle.tasker_config.orchestration.as_ref().map(|o| o.shutdown_timeout_ms).unwrap_or(30_000);
     match tokio::time::timeout(Duration::from_millis(budget_ms), handle.stop()).await {
         Ok(Ok(())) => eprintln!("tasker-server: stopped cleanly"),
         Ok(Err(e)) => anyhow::bail!("orchestration did not stop cleanly: {e}"),

@@ -6,8 +6,9 @@ module Ecommerce
       cart = context.get_dependency_result('validate_cart')
       payment = context.get_dependency_result('process_payment')
       order_id = context.get_input('order_id').to_s
-      success(result: { order_number: "ORD-#{order_id[0, 8].upcase}", order_id:, total: cart['total'],
-                        payment_id: payment['payment_id'], item_count: cart['item_count'] })
+      success(result: { order_number: "ORD-#{order_id[0, 8].upcase}", order_id:,
+                        total: cart['total'], payment_id: payment['payment_id'],
+                        item_count: cart['item_count'] })
     end
   end
 end

@@ -4,8 +4,10 @@ module Ecommerce
   class ProcessPaymentHandler < TaskerCore::StepHandler::Base
     def call(context)
       cart = context.get_dependency_result('validate_cart')
-      success(result: { payment_id: "pay_#{context.step_uuid.delete('-')}", amount_charged: cart['total'],
-                        currency: 'USD', customer_email: context.get_input('customer_email'), status: 'captured' })
+      success(result: { payment_id: "pay_#{context.step_uuid.delete('-')}",
+                        amount_charged: cart['total'], currency: 'USD',
+                        customer_email: context.get_input('customer_email'),
+                        status: 'captured' })
     end
   end
 end

@@ -3,19 +3,37 @@
 module Ecommerce
   # ANCHOR: validate_cart
   # Prices the cart: line totals, subtotal, 8% tax, shipping (free from 100.00), total.
+  # The cart passes the same checks as the API's, so the totals match the quote.
   class ValidateCartHandler < TaskerCore::StepHandler::Base
     def call(context)
       items = context.get_input('cart_items') || []
-      raise TaskerCore::Errors::PermanentError.new('the cart has no items', error_code: 'empty_cart') if items.empty?
+      if items.empty?
+        raise TaskerCore::Errors::PermanentError.new('the cart has no items',
+                                                     error_code: 'empty_cart')
+      end
 
-      priced = CartPricing.price(items)
-      validated = items.zip(priced[:line_totals]).map { |item, line| item.merge('line_total' => line.to_f) }
-      success(result: {
-                validated_items: validated,
-                item_count: validated.sum { |item| item['quantity'] },
-                subtotal: priced[:subtotal].to_f, tax: priced[:tax].to_f, tax_rate: CartPricing::TAX_RATE.to_f,
-                shipping: priced[:shipping].to_f, total: priced[:total].to_f
-              })
+      errors = {}
+      lines = OrderRequest.cart(items, errors)
+      unless errors.empty?
+        raise TaskerCore::Errors::PermanentError.new("bad quantity or price: #{errors}",
+                                                     error_code: 'invalid_item')
+      end
+
+      success(result: priced(lines))
+    end
+
+    private
+
+    def priced(lines)
+      totals = CartPricing.price(lines.map { |l| [l.unit_price_cents, l.quantity] })
+      dollars = ->(cents) { CartPricing.dollars(cents) }
+      validated = lines.zip(totals[:line_totals]).map do |line, total|
+        line.to_context.merge('line_total' => dollars.call(total))
+      end
+      { validated_items: validated, item_count: lines.sum(&:quantity),
+        subtotal: dollars.call(totals[:subtotal]), tax: dollars.call(totals[:tax]),
+        tax_rate: CartPricing::TAX_RATE_PERCENT / 100.0,
+        shipping: dollars.call(totals[:shipping]), total: dollars.call(totals[:total]) }
     end
   end
   # ANCHOR_END: validate_cart

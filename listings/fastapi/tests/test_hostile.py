@@ -1,0 +1,274 @@
+"""Hostile input, generated: whatever a client sends, the app answers 4xx with field
+errors and stores nothing, or creates the order with exactly the total an independent
+integer-cents computation gives. Never a 5xx. Runs against the live app
+(tests/conftest.py); hypothesis prints the shrunk failing request and a @reproduce_failure
+blob to replay it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from decimal import Decimal
+
+import asyncpg
+import httpx
+import pytest
+from conftest import APP_DB
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from app.validation import MAX_BODY_BYTES
+
+# Bounded so the suite stays fast: most generated requests are refused in milliseconds.
+RUNS = settings(
+    max_examples=60,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+CONTROL = st.characters(min_codepoint=0, max_codepoint=31)
+TEXT = st.one_of(
+    st.text(max_size=20),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=300),
+    st.builds(
+        lambda a, c, b: a + c + b, st.text(max_size=5), CONTROL, st.text(max_size=5)
+    ),
+    st.just(""),
+    st.just("WIDGET-1"),
+)
+WRONG = st.one_of(
+    st.none(), st.booleans(), st.lists(st.integers(), max_size=2), st.just({})
+)
+EDGE_MONEY = st.sampled_from(
+    [
+        0,
+        0.0,
+        -0.0,
+        -0.01,
+        0.001,
+        0.005,
+        1e-9,
+        24.999,
+        0.1 + 0.2,
+        100_000.01,
+        1e308,
+        -1e308,
+    ]
+)
+MONEY = st.one_of(
+    EDGE_MONEY,
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.decimals(min_value=0, max_value=200_000, places=3).map(float),
+    st.text(max_size=6),
+    WRONG,
+)
+QUANTITY = st.one_of(
+    st.sampled_from([0, -1, 10_001, 2**63, -(2**63), 1.5]),
+    st.integers(min_value=-5, max_value=12_000),
+    st.text(max_size=3),
+    WRONG,
+)
+EMAIL = st.one_of(st.emails().filter(lambda e: len(e) < 80), TEXT, WRONG)
+ITEM = st.one_of(
+    st.fixed_dictionaries(
+        {"sku": st.one_of(TEXT, WRONG), "quantity": QUANTITY, "unit_price": MONEY},
+        optional={"name": st.one_of(TEXT, WRONG)},
+    ),
+    WRONG,
+    TEXT,
+)
+CART = st.one_of(
+    st.lists(ITEM, max_size=6),
+    st.integers(min_value=99, max_value=102).map(
+        lambda n: [{"sku": "A", "quantity": 1, "unit_price": 1.0}] * n
+    ),
+    WRONG,
+)
+# Carts the app should take, near its limits, so the priced path is generated too.
+GOOD_ITEM = st.fixed_dictionaries(
+    {
+        "sku": st.text(
+            st.characters(categories=["L", "N", "Pd"]), min_size=1, max_size=64
+        ),
+        "quantity": st.one_of(st.integers(1, 20), st.sampled_from([1, 9_999, 10_000])),
+        "unit_price": st.one_of(
+            st.integers(1, 100_000_00).map(lambda c: c / 100),
+            st.sampled_from([0.01, 0.29, 99.99, 100_000.0]),
+        ),
+    },
+    optional={"name": st.text(st.characters(categories=["L", "Zs"]), max_size=200)},
+)
+GOOD_BODY = st.fixed_dictionaries(
+    {
+        "customer_email": st.just("buyer@example.com"),
+        "cart_items": st.lists(GOOD_ITEM, min_size=1, max_size=4),
+    }
+)
+
+
+@st.composite
+def one_bad_field(draw) -> dict:
+    """A good order with one field of one item (or the email) replaced by hostile input:
+    if the app drops any one check, this is the request that shows it."""
+    body = draw(GOOD_BODY)
+    item = draw(st.sampled_from(body["cart_items"]))
+    field = draw(st.sampled_from(["sku", "name", "quantity", "unit_price", "email"]))
+    bad = {"sku": TEXT, "name": TEXT, "quantity": QUANTITY, "unit_price": MONEY}
+    if field == "email":
+        body["customer_email"] = draw(EMAIL)
+    else:
+        item[field] = draw(st.one_of(bad[field], WRONG))
+    return body
+
+
+BODY = st.one_of(
+    GOOD_BODY,
+    st.fixed_dictionaries({"customer_email": EMAIL, "cart_items": CART}),
+    st.fixed_dictionaries({"cart_items": CART}),
+    WRONG,
+    TEXT,
+)
+
+
+class Orders:
+    """The app's orders table, read directly, to prove rejections store nothing."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.conn = self.loop.run_until_complete(asyncpg.connect(APP_DB))
+
+    def count(self) -> int:
+        return self.loop.run_until_complete(
+            self.conn.fetchval("SELECT count(*) FROM orders")
+        )
+
+    def total_cents(self, order_id: str) -> int:
+        total = self.loop.run_until_complete(
+            self.conn.fetchval("SELECT total FROM orders WHERE id = $1::uuid", order_id)
+        )
+        return int(total * 100)
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.conn.close())
+        self.loop.close()
+
+
+@pytest.fixture(scope="module")
+def orders():
+    table = Orders()
+    yield table
+    table.close()
+
+
+def independent_total_cents(body: dict) -> int:
+    """The order total the spec gives, in integer cents, or AssertionError for a cart the
+    app should have refused."""
+    items = body["cart_items"]
+    assert isinstance(items, list) and 1 <= len(items) <= 100, "cart size"
+    subtotal = 0
+    for item in items:
+        price, quantity = item["unit_price"], item["quantity"]
+        assert type(quantity) is int and 1 <= quantity <= 10_000, f"quantity {quantity!r}"
+        assert type(price) in (int, float), f"price {price!r}"
+        cents = Decimal(str(price)) * 100
+        assert cents == cents.to_integral_value(), f"price {price!r} is not whole cents"
+        assert 1 <= cents <= 100_000_00, f"price {price!r} out of range"
+        subtotal += int(cents) * quantity
+    tax = (subtotal * 8 + 50) // 100
+    shipping = 0 if subtotal >= 100_00 else 9_99
+    total = subtotal + tax + shipping
+    assert total <= 1_000_000_00, "order total over the limit"
+    return total
+
+
+def check_answer(
+    response: httpx.Response, sent: dict | None, orders: Orders, before: int
+):
+    assert response.status_code < 500, f"{response.status_code}: {response.text}"
+    if response.status_code == 201:
+        answer = response.json()
+        assert isinstance(sent, dict), f"accepted a body that is not an object: {sent!r}"
+        want = independent_total_cents(sent)
+        assert orders.total_cents(answer["id"]) == want, "stored total"
+        assert round(answer["total"] * 100) == want, "quoted total"
+        return
+    assert 400 <= response.status_code < 500
+    answer = response.json()
+    assert answer["error"] == "validation_failed", answer
+    assert isinstance(answer["fields"], dict) and answer["fields"], answer
+    assert orders.count() == before, "a refused order was stored"
+
+
+def post_order(app_url: str, orders: Orders, body) -> None:
+    before = orders.count()
+    raw = json.dumps(
+        body, allow_nan=True
+    )  # NaN and Infinity too: Python's parser takes them
+    response = httpx.post(
+        f"{app_url}/orders",
+        content=raw,
+        headers={"content-type": "application/json"},
+        timeout=10,
+    )
+    event(f"HTTP {response.status_code}")
+    check_answer(response, body, orders, before)
+
+
+@settings(RUNS, max_examples=40)
+@given(body=one_bad_field())
+def test_a_good_order_with_one_hostile_field_is_refused_or_priced_exactly(
+    app_url, orders, body
+):
+    post_order(app_url, orders, body)
+
+
+@settings(RUNS, max_examples=30)
+@given(body=BODY)
+def test_any_order_body_is_refused_with_field_errors_or_priced_exactly(
+    app_url, orders, body
+):
+    post_order(app_url, orders, body)
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"[" * 5000 + b"]" * 5000, 422),  # deeper than the parser goes
+        (b'{"customer_email": "a@b.co", "cart_items": [', 422),  # cut off
+        (b"\xff\xfe not utf-8", 422),
+        (b'{"cart_items": [' + b'{"sku": "A"},' * 9000 + b"{}]}", 413),  # over the limit
+        (b" " * (MAX_BODY_BYTES + 1), 413),
+    ],
+)
+def test_malformed_nested_and_oversized_bodies_are_4xx(app_url, orders, raw, status):
+    before = orders.count()
+    response = httpx.post(
+        f"{app_url}/orders",
+        content=raw,
+        headers={"content-type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == status, response.text
+    check_answer(response, None, orders, before)
+
+
+@settings(RUNS, max_examples=25)
+@given(
+    body=st.one_of(
+        st.fixed_dictionaries(
+            {
+                "source": st.one_of(TEXT, WRONG),
+                "date_from": st.one_of(st.dates().map(str), TEXT, WRONG),
+                "date_to": st.one_of(st.dates().map(str), TEXT, WRONG),
+            }
+        ),
+        WRONG,
+    )
+)
+def test_any_analytics_job_body_is_refused_with_field_errors_or_accepted(app_url, body):
+    response = httpx.post(f"{app_url}/analytics/jobs", json=body, timeout=10)
+    assert response.status_code < 500, f"{response.status_code}: {response.text}"
+    if response.status_code != 201:
+        assert response.json()["error"] == "validation_failed", response.text

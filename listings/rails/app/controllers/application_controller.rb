@@ -1,0 +1,43 @@
+# frozen_string_literal: true
+
+# What every JSON endpoint of the app shares: the body read within its size limit and
+# parsed, and the answers for what can go wrong before a controller's own work.
+class ApplicationController < ActionController::API
+  class MalformedBody < StandardError; end
+  class BodyTooLarge < StandardError; end
+
+  rescue_from MalformedBody do |e|
+    render json: { error: 'validation_failed', fields: { body: e.message } },
+           status: :unprocessable_entity
+  end
+  rescue_from BodyTooLarge do
+    message = "must be at most #{OrderRequest::MAX_BODY_BYTES} bytes"
+    render json: { error: 'validation_failed', fields: { body: message } },
+           status: :content_too_large
+  end
+  rescue_from TaskerTasks::Unavailable do |e|
+    render json: { error: 'tasker_unavailable', message: e.message, stored: false },
+           status: :service_unavailable
+  end
+
+  private
+
+  # The body as JSON, read no further than the limit; JSON.parse refuses nesting deeper
+  # than 100 levels, which answers like any other malformed body.
+  def json_body
+    raw = request.body.read(OrderRequest::MAX_BODY_BYTES + 1).to_s
+    raise BodyTooLarge if raw.bytesize > OrderRequest::MAX_BODY_BYTES
+
+    JSON.parse(raw)
+  rescue JSON::ParserError => e
+    raise MalformedBody, "is not valid JSON: #{e.message}"
+  end
+
+  def invalid(fields)
+    render json: { error: 'validation_failed', fields: }, status: :unprocessable_entity
+  end
+
+  def not_found(what)
+    render json: { error: 'not_found', message: "no such #{what}" }, status: :not_found
+  end
+end
