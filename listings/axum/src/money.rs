@@ -24,16 +24,23 @@ impl Cents {
 
     /// Reads an amount of dollars with at most two decimals (24.99), or `None` for anything
     /// else: NaN, infinities, sub-cent fractions, amounts beyond what cents can hold.
+    ///
+    /// The amount is read as the shortest decimal that parses back to the same `f64`, which
+    /// is what the client wrote: `24.99` is 24.99, and `0.30000000000000004` (what
+    /// `0.1 + 0.2` serialises to) is a sub-cent fraction, not thirty cents.
     pub fn from_dollars(amount: f64) -> Option<Cents> {
-        let cents = amount * 100.0;
-        if !cents.is_finite() || cents.abs() > 1e15 {
+        if !amount.is_finite() {
             return None;
         }
-        let whole = cents.round();
-        // 24.99 is 2498.9999… in binary floating point: allow for that (a relative error),
-        // not for 24.999 or 0.000000001.
-        ((cents - whole).abs() <= 1e-9 * whole.abs().max(1.0))
-            .then_some(Cents(whole as i64))
+        // Rust's `Display` for f64 is that shortest decimal, never in exponent notation.
+        let written = amount.abs().to_string();
+        let (whole, fraction) = written.split_once('.').unwrap_or((&written, ""));
+        if fraction.len() > 2 || whole.len() > 13 {
+            return None;
+        }
+        let cents = whole.parse::<i64>().ok()? * 100
+            + format!("{fraction:0<2}").parse::<i64>().ok()?;
+        Some(Cents(if amount < 0.0 { -cents } else { cents }))
     }
 
     /// The amount in dollars, for JSON (exact for every value `from_dollars` accepts).
@@ -102,7 +109,9 @@ mod tests {
     #[test]
     fn dollars_with_at_most_two_decimals() {
         assert_eq!(Cents::from_dollars(24.99), Some(Cents(2499)));
-        assert_eq!(Cents::from_dollars(0.1 + 0.2), Some(Cents(30)));
+        assert_eq!(Cents::from_dollars(0.1 + 0.2), None);
+        assert_eq!(Cents::from_dollars(-3.5), Some(Cents(-350)));
+        assert_eq!(Cents::from_dollars(1e12), Some(Cents(100_000_000_000_000)));
         assert_eq!(Cents::from_dollars(12.5), Some(Cents(1250)));
         assert_eq!(Cents::from_dollars(24.999), None);
         assert_eq!(Cents::from_dollars(1e-9), None);
