@@ -41,12 +41,15 @@ pub enum TestTarget {
     CargoTest { target: String, filter: Option<String> },
     /// The built book's internal links and #fragments.
     Links,
-    /// The FastAPI app's pytest suite, optionally with `-k`.
+    /// The FastAPI app's pytest suite, optionally for one file or pytest node id
+    /// (`tests/test_hostile.py::test_x`).
     Pytest(Option<String>),
-    /// The Bun app's `bun test`, optionally filtered by test name.
-    BunTest(Option<String>),
-    /// A Ruby test file of listings/rails, run with Debian's Ruby.
-    RubyTest(String),
+    /// The Bun app's `bun test`, optionally for one file and, after a second `:`, the
+    /// tests whose names match a pattern (`bun test -t`).
+    BunTest { file: Option<String>, name: Option<String> },
+    /// A Ruby test file of listings/rails, run with Debian's Ruby; after a second `:`, the
+    /// test methods matching a pattern (minitest's `-n /PATTERN/`).
+    RubyTest { file: String, name: Option<String> },
 }
 
 impl FromStr for TestTarget {
@@ -72,14 +75,32 @@ impl FromStr for TestTarget {
                 }
             }
             "pytest" => TestTarget::Pytest(arg),
-            "bun-test" => TestTarget::BunTest(arg),
-            "ruby-test" => TestTarget::RubyTest(need(arg)?),
+            "bun-test" => match arg {
+                None => TestTarget::BunTest { file: None, name: None },
+                Some(arg) => {
+                    let (file, name) = file_and_name(arg);
+                    TestTarget::BunTest { file: Some(file), name }
+                }
+            },
+            "ruby-test" => {
+                let (file, name) = file_and_name(need(arg)?);
+                TestTarget::RubyTest { file, name }
+            }
             _ => {
                 return Err(format!(
-                    "unknown test `{s}` (build, links, chapter:PATH, cargo-test:TARGET[:FILTER], pytest[:K], bun-test[:NAME], ruby-test:FILE)"
+                    "unknown test `{s}` (build, links, chapter:PATH, cargo-test:TARGET[:FILTER], pytest[:FILE[::TEST]], bun-test[:FILE[:NAME]], ruby-test:FILE[:NAME])"
                 ));
             }
         })
+    }
+}
+
+/// `FILE` or `FILE:NAME`: a test file and, optionally, a pattern for the tests in it.
+fn file_and_name(arg: String) -> (String, Option<String>) {
+    match arg.split_once(':') {
+        Some((file, name)) if !name.is_empty() => (file.to_string(), Some(name.to_string())),
+        Some((file, _)) => (file.to_string(), None),
+        None => (arg, None),
     }
 }
 
@@ -105,15 +126,19 @@ impl TestTarget {
             TestTarget::Links => "mdbook-mermaid install . >/dev/null && mdbook build . && \
                                   cargo run -q --bin book-verification -- links book"
                 .into(),
-            TestTarget::Pytest(k) => {
-                let k = k.as_deref().map(|k| format!(" -k '{k}'")).unwrap_or_default();
-                format!("cd listings/fastapi && ../../.state/venv-fastapi/bin/python -m pytest -q{k}")
+            TestTarget::Pytest(file) => {
+                let file = file.as_deref().map(|f| format!(" '{f}'")).unwrap_or_default();
+                format!("cd listings/fastapi && ../../.state/venv-fastapi/bin/python -m pytest -q{file}")
             }
-            TestTarget::BunTest(name) => {
+            TestTarget::BunTest { file, name } => {
+                let file = file.as_deref().map(|f| format!(" '{f}'")).unwrap_or_default();
                 let name = name.as_deref().map(|n| format!(" -t '{n}'")).unwrap_or_default();
-                format!("cd listings/bun && bun test{name}")
+                format!("cd listings/bun && TASKER_TEMPLATE_PATH=$PWD/templates bun test{file}{name}")
             }
-            TestTarget::RubyTest(file) => format!("ruby listings/rails/{file}"),
+            TestTarget::RubyTest { file, name } => {
+                let name = name.as_deref().map(|n| format!(" -n '/{n}/'")).unwrap_or_default();
+                format!("ruby listings/rails/{file}{name}")
+            }
         }
     }
 }
@@ -128,9 +153,11 @@ impl fmt::Display for TestTarget {
             TestTarget::CargoTest { target, filter: Some(x) } => write!(f, "cargo-test:{target}:{x}"),
             TestTarget::Pytest(None) => f.write_str("pytest"),
             TestTarget::Pytest(Some(k)) => write!(f, "pytest:{k}"),
-            TestTarget::BunTest(None) => f.write_str("bun-test"),
-            TestTarget::BunTest(Some(n)) => write!(f, "bun-test:{n}"),
-            TestTarget::RubyTest(file) => write!(f, "ruby-test:{file}"),
+            TestTarget::BunTest { file: None, .. } => f.write_str("bun-test"),
+            TestTarget::BunTest { file: Some(file), name: None } => write!(f, "bun-test:{file}"),
+            TestTarget::BunTest { file: Some(file), name: Some(n) } => write!(f, "bun-test:{file}:{n}"),
+            TestTarget::RubyTest { file, name: None } => write!(f, "ruby-test:{file}"),
+            TestTarget::RubyTest { file, name: Some(n) } => write!(f, "ruby-test:{file}:{n}"),
         }
     }
 }
@@ -205,9 +232,13 @@ mod tests {
             "chapter:quickstart/axum.md",
             "cargo-test:diagrams",
             "cargo-test:listing_checks:bun",
-            "pytest:hypothesis",
+            "pytest:tests/test_hostile.py",
+            "pytest:tests/test_hostile.py::test_limits",
             "bun-test",
+            "bun-test:tests/hostile.test.ts",
+            "bun-test:tests/hostile.test.ts:at the",
             "ruby-test:test/all.rb",
+            "ruby-test:test/all.rb:test_limits",
         ] {
             assert_eq!(s.parse::<TestTarget>().unwrap().to_string(), s);
         }

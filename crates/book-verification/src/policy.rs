@@ -356,7 +356,7 @@ mod tests {
             block(0, "rust,tested", &wide, Some("listings/axum/src/lib.rs")),
             block(1, "console,run", &format!("echo {}\n", "z".repeat(100)), None),
         ]);
-        assert!(matches!(&kinds(&ch)[..], [ProblemKind::TooWide { width: 100, .. }]), "{:?}", kinds(&ch));
+        assert!(matches!(&kinds(&ch)[..], [ProblemKind::TooWide { width: 101, .. }]), "{:?}", kinds(&ch));
     }
 
     #[test]

@@ -10,7 +10,7 @@ require_relative '../app/models/cart_pricing'
 # integer-cents computation gives. A failure prints the seed and the body; `SEED=<n> ruby
 # test/all.rb` replays it (minitest passes its seed to Random here).
 class OrderRequestHostileTest < Minitest::Test
-  RUNS = 400
+  RUNS = 1_000
 
   def setup
     @rng = Random.new(Minitest.seed)
@@ -18,8 +18,10 @@ class OrderRequestHostileTest < Minitest::Test
 
   def pick(*choices) = choices[@rng.rand(choices.size)]
 
+  # Strings: short, empty, with a control character, and just past each length limit.
   def hostile_text
-    pick('', ' ', 'WIDGET-1', 'ü' * @rng.rand(1..80), 'x' * @rng.rand(60..300),
+    pick('', ' ', 'WIDGET-1', 'ü' * @rng.rand(1..80), 's' * @rng.rand(65..70),
+         'n' * @rng.rand(201..210), "#{'a' * @rng.rand(250..260)}@b.co",
          "a#{@rng.rand(0..31).chr}b", "\u202e\u0000", 7, nil, [], {})
   end
 
@@ -34,10 +36,14 @@ class OrderRequestHostileTest < Minitest::Test
     pick(0, -1, 10_001, 2**63, 1.5, 2.0, '3', nil, true, @rng.rand(-5..12_000))
   end
 
+  # Mostly everyday carts (so that most good orders stay under the total cap and are
+  # accepted), sometimes ones at the limits.
   def good_item
+    everyday = @rng.rand(5).positive?
+    cents = everyday ? @rng.rand(1..100_00) : @rng.rand(1..100_000_00)
     { 'sku' => "SKU-#{@rng.rand(1000)}",
-      'quantity' => pick(@rng.rand(1..20), 9_999, 10_000),
-      'unit_price' => @rng.rand(1..100_000_00) / 100.0 }
+      'quantity' => everyday ? @rng.rand(1..20) : pick(9_999, 10_000),
+      'unit_price' => cents / 100.0 }
   end
 
   # A good order with one field replaced by hostile input, or something else entirely.
@@ -105,6 +111,49 @@ class OrderRequestHostileTest < Minitest::Test
       else
         refute_empty input.errors, context
       end
+    end
+  end
+
+  # An order of `lines` identical lines: one widget at 1.00 unless `line` says.
+  def order(lines: 1, email: 'buyer@example.com', **line)
+    item = { 'sku' => 'WIDGET-1', 'quantity' => 1, 'unit_price' => 1.0 }
+    item.merge!(line.transform_keys(&:to_s))
+    { 'customer_email' => email, 'cart_items' => Array.new(lines) { item.dup } }
+  end
+
+  # Each limit from both sides, on every run, whatever the generator above happens to
+  # draw: the order at the limit is taken and priced exactly, the one just past it is
+  # refused with an error on that field.
+  def limits
+    {
+      'cart size' => [order(lines: 100), order(lines: 101), 'cart_items'],
+      'quantity' => [order(quantity: 10_000), order(quantity: 10_001),
+                     'cart_items[0].quantity'],
+      'unit price' => [order(unit_price: 100_000.0), order(unit_price: 100_000.01),
+                       'cart_items[0].unit_price'],
+      # 9,259 x 100.00 plus 8% tax is 999,972.00; one more is 1,000,080.00.
+      'order total' => [order(quantity: 9_259, unit_price: 100.0),
+                        order(quantity: 9_260, unit_price: 100.0), 'cart_items'],
+      'sku length' => [order(sku: 'S' * 64), order(sku: 'S' * 65), 'cart_items[0].sku'],
+      'name length' => [order(name: 'N' * 200), order(name: 'N' * 201),
+                        'cart_items[0].name'],
+      'email length' => [order(email: "#{'b' * 242}@example.com"),
+                         order(email: "#{'b' * 243}@example.com"), 'customer_email']
+    }
+  end
+
+  def test_an_order_at_a_limit_is_taken_and_one_past_it_refused
+    limits.each do |limit, (at, past, field)|
+      taken = OrderRequest.new(at)
+      assert taken.valid?, "at the #{limit} limit: #{taken.errors}"
+      assert_equal independent_total(at), taken.totals[:total], "at the #{limit} limit"
+      refused = OrderRequest.new(past)
+      # First the spec's own reason, should the model have taken it.
+      if refused.valid?
+        flunk "past the #{limit} limit, accepted what the spec refuses " \
+              "(#{independent_total(past)})"
+      end
+      assert_includes refused.errors.keys, field, "past the #{limit} limit"
     end
   end
 end

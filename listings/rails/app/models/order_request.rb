@@ -76,12 +76,8 @@ class OrderRequest
 
     sku = text(item['sku'], 1, MAX_SKU_CHARS, "#{at}.sku", errors)
     # The name is optional and defaults to the SKU.
-    name = if item['name'].nil?
-             sku
-           else
-             text(item['name'], 0, MAX_NAME_CHARS, "#{at}.name",
-                  errors)
-           end
+    given = item['name']
+    name = given.nil? ? sku : text(given, 0, MAX_NAME_CHARS, "#{at}.name", errors)
     quantity = quantity(item['quantity'], "#{at}.quantity", errors)
     cents = price(item['unit_price'], "#{at}.unit_price", errors)
     return nil if [sku, name, quantity, cents].include?(nil)
