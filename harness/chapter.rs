@@ -12,12 +12,15 @@ use crate::{evidence, overwrite, overwrite_snapshots, paths, redact, session::Se
 /// Runs the chapter and records every block's outcome as evidence.
 pub fn run_chapter(chapter: &Chapter) -> Result<(), String> {
     let mut outcomes = BTreeMap::new();
+    let started = Instant::now();
     let result = run_blocks(chapter, &mut outcomes);
+    let took = started.elapsed();
+    eprintln!("  chapter {} took {:.1} s", chapter.file(), took.as_secs_f64());
     let overall = match &result {
         Ok(()) => Outcome::Passed,
         Err(message) => Outcome::Failed { message: message.clone() },
     };
-    let mut record = Record::new(Evidence::Chapter { chapter: chapter.path.clone() }, overall);
+    let mut record = Record::new(Evidence::Chapter { chapter: chapter.path.clone() }, overall).took(took);
     record.blocks = outcomes;
     evidence::record(&record);
     result

@@ -277,3 +277,27 @@ with_app() {
   case $app_rc in 0|143) ;; *) echo "the $name app exited with $app_rc on shutdown (log: $log)" >&2 ;; esac
   return $rc
 }
+
+# The listing suites, by the names vocabulary.toml gives them, and the book's own tests:
+# one definition each, for scripts/test and scripts/soak. Run from anywhere, with the
+# stack's environment (`scripts/stack env`) exported.
+run_book_tests() { # [cargo test args...]
+  (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test book --test diagrams --test listing_checks "$@")
+}
+run_suite() { # NAME
+  case $1 in
+    axum) (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test live --test scaffold --test hostile) ;;
+    stack) (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test stack --test versions) ;;
+    # pytest exits 5 when it collected nothing: that is a failure here, like any other.
+    fastapi) (cd "$QS_ROOT/listings/fastapi" && exec "$QS_STATE/venv-fastapi/bin/python" -m pytest -rfE) ;;
+    # The native worker (where it installs) reads the template folder from the environment
+    # Bun starts with.
+    bun) (cd "$QS_ROOT/listings/bun" && TASKER_TEMPLATE_PATH=$PWD/templates exec bun test) ;;
+    # The polling helper's tests wait on ecommerce_rs tasks, which the Axum app's worker runs.
+    rails-stdlib)
+      with_app axum 3001 "$QS_ROOT/listings/axum" "$CARGO_TARGET_DIR/debug/axum-quickstart" \
+        -- ruby "$QS_ROOT/listings/rails/test/all.rb" ;;
+    *) die "no suite '$1' (axum, stack, fastapi, bun, rails-stdlib)" ;;
+  esac
+}
+

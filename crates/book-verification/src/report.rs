@@ -92,11 +92,19 @@ pub struct Record {
     /// For a chapter: each block's outcome by index; a block not listed was not reached.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub blocks: BTreeMap<usize, Outcome>,
+    /// How long the test took, where its runner measured it (chapters, suites).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub millis: Option<u64>,
 }
 
 impl Record {
     pub fn new(evidence: Evidence, outcome: Outcome) -> Record {
-        Record { evidence, outcome, blocks: BTreeMap::new() }
+        Record { evidence, outcome, blocks: BTreeMap::new(), millis: None }
+    }
+
+    pub fn took(mut self, duration: std::time::Duration) -> Record {
+        self.millis = Some(duration.as_millis() as u64);
+        self
     }
 
     pub fn write(&self, results_dir: &Path) -> std::io::Result<()> {
@@ -124,6 +132,24 @@ pub fn read_records(results_dir: &Path) -> Result<Vec<Record>, String> {
     }
     records.sort_by(|a: &Record, b: &Record| a.evidence.cmp(&b.evidence));
     Ok(records)
+}
+
+/// The measured records, slowest first, as the lines `scripts/test` prints under "time per
+/// chapter and suite".
+pub fn timings(records: &[Record]) -> Vec<String> {
+    let mut timed: Vec<(f64, String)> = records
+        .iter()
+        .filter_map(|r| {
+            let name = match &r.evidence {
+                Evidence::Chapter { chapter } => format!("chapter src/{chapter}"),
+                Evidence::Suite { suite } => format!("suite {suite}"),
+                _ => return None,
+            };
+            r.millis.map(|ms| (ms as f64 / 1000.0, name))
+        })
+        .collect();
+    timed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    timed.into_iter().map(|(s, name)| format!("{s:>9.1} s  {name}")).collect()
 }
 
 /// One block's line in the report.
@@ -352,6 +378,19 @@ mod tests {
 
     fn chapter_evidence() -> Evidence {
         Evidence::Chapter { chapter: "ch.md".into() }
+    }
+
+    #[test]
+    fn timings_list_measured_chapters_and_suites_slowest_first() {
+        let slow =
+            Record::new(chapter_evidence(), Outcome::Passed).took(std::time::Duration::from_millis(12_300));
+        let fast = Record::new(Evidence::Suite { suite: "bun".into() }, Outcome::Passed)
+            .took(std::time::Duration::from_millis(900));
+        let unmeasured = Record::new(Evidence::TestCrate, Outcome::Passed);
+        assert_eq!(
+            timings(&[fast, unmeasured, slow]),
+            ["     12.3 s  chapter src/ch.md", "      0.9 s  suite bun"]
+        );
     }
 
     #[test]

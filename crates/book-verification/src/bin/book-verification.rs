@@ -1,8 +1,9 @@
 //! The verification model from the command line, for scripts/test and for authors.
 //!
 //!   book-verification check               the book's rules (what build.rs enforces)
-//!   book-verification record suite NAME passed|failed [MESSAGE]
+//!   book-verification record suite NAME passed|failed [MESSAGE] [--seconds S]
 //!                                         a listing suite's result, as evidence
+//!   book-verification timings             the measured chapters and suites, slowest first
 //!   book-verification report [--out FILE] join the evidence into the verification report
 //!   book-verification links BOOK_DIR      internal links and #fragments of the built HTML
 //!
@@ -12,11 +13,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use book_verification::report::{DriftResult, Provenance, git_state, read_records, utc_date_today};
+use book_verification::report::{DriftResult, Provenance, git_state, read_records, timings, utc_date_today};
 use book_verification::versions::Versions;
 use book_verification::{Book, Evidence, Outcome, Record, Report, Vocabulary, links, policy};
 
-const USAGE: &str = "usage: book-verification [--root DIR] <check | record suite NAME passed|failed [MESSAGE] | report [--out FILE] | links BOOK_DIR>";
+const USAGE: &str = "usage: book-verification [--root DIR] <check | record suite NAME passed|failed [MESSAGE] [--seconds S] | timings | report [--out FILE] | links BOOK_DIR>";
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,7 +32,15 @@ fn main() -> ExitCode {
     };
     let result = match args.first().map(String::as_str) {
         Some("check") => check(&root),
-        Some("record") => record(&root, &args[1..]),
+        Some("record") => {
+            let seconds = take_option(&mut args, "--seconds");
+            record(&root, &args[1..], seconds.as_deref())
+        }
+        Some("timings") => read_records(&results_dir(&root)).map(|records| {
+            for line in timings(&records) {
+                println!("{line}");
+            }
+        }),
         Some("report") => {
             let out =
                 take_option(&mut args, "--out").map(PathBuf::from).unwrap_or_else(|| report_path(&root));
@@ -94,7 +103,7 @@ fn check(root: &Path) -> Result<(), String> {
     Err(format!("the book breaks {} rule(s):\n{}", problems.len(), list.join("\n")))
 }
 
-fn record(root: &Path, args: &[String]) -> Result<(), String> {
+fn record(root: &Path, args: &[String], seconds: Option<&str>) -> Result<(), String> {
     let [kind, name, status, rest @ ..] = args else { return Err(USAGE.to_string()) };
     if kind != "suite" {
         return Err(USAGE.to_string());
@@ -109,9 +118,12 @@ fn record(root: &Path, args: &[String]) -> Result<(), String> {
         "failed" => Outcome::Failed { message: rest.join(" ") },
         other => return Err(format!("`{other}` is not passed or failed\n{USAGE}")),
     };
-    Record::new(Evidence::Suite { suite: name.clone() }, outcome)
-        .write(&results_dir(root))
-        .map_err(|e| format!("writing the record: {e}"))
+    let mut record = Record::new(Evidence::Suite { suite: name.clone() }, outcome);
+    if let Some(text) = seconds {
+        let seconds: f64 = text.parse().map_err(|_| format!("--seconds {text}: not a number of seconds"))?;
+        record.millis = Some((seconds * 1000.0).round() as u64);
+    }
+    record.write(&results_dir(root)).map_err(|e| format!("writing the record: {e}"))
 }
 
 fn report(root: &Path, out: &Path) -> Result<(), String> {
