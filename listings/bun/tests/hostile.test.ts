@@ -109,6 +109,11 @@ const text = fc.oneof(
     .tuple(fc.string({ maxLength: 4 }), fc.integer({ min: 0, max: 31 }))
     .map(([s, c]) => s + String.fromCharCode(c)),
   fc.constant(""),
+  // Just past each length limit: SKU 64, name 200, email 254.
+  fc
+    .constantFrom(65, 201, 255)
+    .chain((limit) => fc.integer({ min: limit, max: limit + 5 }))
+    .map((n) => "n".repeat(n)),
 );
 const edgeMoney = fc.constantFrom(
   0,

@@ -38,6 +38,10 @@ TEXT = st.one_of(
     ),
     st.just(""),
     st.just("WIDGET-1"),
+    # Just past each length limit: SKU 64, name 200, email 254.
+    st.sampled_from([65, 201, 255]).flatmap(
+        lambda limit: st.integers(limit, limit + 5).map(lambda n: "n" * n)
+    ),
 )
 WRONG = st.one_of(
     st.none(), st.booleans(), st.lists(st.integers(), max_size=2), st.just({})
