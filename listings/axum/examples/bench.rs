@@ -58,20 +58,10 @@ async fn run(
         let observed_at = chrono::Utc::now();
         latency.push(started.elapsed().as_secs_f64() * 1000.0);
         // When did the last step finish, according to Tasker?
-        let steps: Vec<Value> = http
-            .get(format!(
-                "{}/v1/tasks/{uuid}/workflow_steps",
-                tasker.base_url()
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let steps = tasker.get_task_steps(uuid).await.unwrap();
         let last = steps
             .iter()
-            .filter_map(|s| s["completed_at"].as_str())
+            .filter_map(|s| s.completed_at.as_deref())
             .filter_map(|t| {
                 chrono::DateTime::parse_from_rfc3339(t)
                     .map(|d| d.with_timezone(&chrono::Utc))

@@ -64,6 +64,9 @@ pub struct Step {
     pub attempts: i64,
     #[serde(default)]
     pub results: Option<Value>,
+    /// When the step finished, as Tasker wrote it (RFC 3339 or a naive UTC timestamp).
+    #[serde(default)]
+    pub completed_at: Option<String>,
 }
 
 impl Step {
