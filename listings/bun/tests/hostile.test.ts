@@ -227,6 +227,44 @@ test("any body is refused with field errors or priced exactly", async () => {
   );
 }, 30_000);
 
+/** An order whose every string is exactly as long as the spec allows, with none or one of
+ *  them a few characters longer: a length limit dropped anywhere shows up as an accepted
+ *  order that should have been refused. */
+const stringsAtTheirLimits = fc
+  .integer({ min: 1, max: 3 })
+  .chain((lines) => {
+    const places = ["none", "customer_email"];
+    for (let line = 0; line < lines; line++) places.push(`${line}.sku`, `${line}.name`);
+    return fc.tuple(
+      fc.constantFrom(...places),
+      fc.integer({ min: 1, max: 5 }),
+      fc.constant(lines),
+    );
+  })
+  .map(([longer, extra, lines]) => {
+    const text = (place: string, limit: number, suffix = "") =>
+      "n".repeat(limit + (place === longer ? extra : 0) - suffix.length) + suffix;
+    return {
+      customer_email: text("customer_email", 254, "@example.com"),
+      cart_items: Array.from({ length: lines }, (_, line) => ({
+        sku: text(`${line}.sku`, 64),
+        name: text(`${line}.name`, 200),
+        quantity: 1,
+        unit_price: 1,
+      })),
+    };
+  });
+
+test("strings at and just past their limits are refused or priced exactly", async () => {
+  await fc.assert(
+    fc.asyncProperty(stringsAtTheirLimits, async (body) => {
+      const before = await count();
+      await checkAnswer(await post(JSON.stringify(body)), body, before);
+    }),
+    { numRuns: 25 },
+  );
+}, 30_000);
+
 /** An order of `lines` identical lines: one widget at 1.00 unless `line` says. */
 const order = (
   line: Record<string, unknown> = {},
