@@ -127,6 +127,16 @@ pub async fn create_order(step: &TaskSequenceStep) -> Outcome {
 pub async fn send_confirmation(step: &TaskSequenceStep) -> Outcome {
     let order: serde_json::Value = parent(step, "create_order")?;
     let email: String = input(step, "customer_email")?;
+    // ANCHOR: busy_relay
+    // Mail to `busy-relay.example` stands for a relay that turns the first attempt away,
+    // so the "When things go wrong" chapter can show a retry. `attempts` counts the
+    // attempts before this one.
+    let first_attempt = step.workflow_step.attempts.unwrap_or(0) == 0;
+    if email.ends_with("@busy-relay.example") && first_attempt {
+        let message = "the mail relay is busy; try again later";
+        return Err(StepFailure::retryable("relay_busy", message));
+    }
+    // ANCHOR_END: busy_relay
     Ok(json!({
         "sent_to": email,
         "order_number": order["order_number"],

@@ -39,6 +39,14 @@ impl StepFailure {
             retryable: false,
         }
     }
+
+    pub fn retryable(code: &'static str, message: impl Into<String>) -> Self {
+        StepFailure {
+            message: message.into(),
+            code,
+            retryable: true,
+        }
+    }
 }
 
 /// Reading a field the template guarantees but the data lacks is a permanent failure.
