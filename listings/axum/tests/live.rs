@@ -227,6 +227,29 @@ async fn an_order_runs_all_five_steps_and_prices_the_cart() {
 }
 
 #[tokio::test]
+async fn a_step_that_fails_retryably_runs_again_and_completes() {
+    // The confirmation handler turns the first attempt for this domain away as retryable.
+    let email = format!("buyer-{}@busy-relay.example", Uuid::new_v4().simple());
+    let (status, created) = post(format!("{}/orders", app().await), cart(&email)).await;
+    assert_eq!(status, 201, "{created}");
+    let task_uuid = uuid_of(&created["task_uuid"]);
+
+    let task = tasker()
+        .wait_for_task_completion(task_uuid, Duration::from_secs(20))
+        .await
+        .unwrap();
+    assert_eq!(task.status, "complete");
+    let steps = tasker().get_task_steps(task_uuid).await.unwrap();
+    let attempts = |name: &str| steps.iter().find(|s| s.name == name).unwrap().attempts;
+    assert_eq!(attempts("send_confirmation"), 2, "{steps:?}");
+    assert_eq!(
+        attempts("create_order"),
+        1,
+        "only the failing step runs again"
+    );
+}
+
+#[tokio::test]
 async fn the_analytics_extracts_run_at_the_same_time() {
     let (status, created) = post(
         format!("{}/analytics/jobs", app().await),
