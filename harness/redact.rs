@@ -1,5 +1,5 @@
 //! What changes from run to run is replaced by a placeholder before shown and actual output
-//! are compared: UUIDs, timestamps, durations, process ids.
+//! are compared: UUIDs, timestamps, durations, process ids, measured ratios.
 
 use std::sync::LazyLock;
 
@@ -12,6 +12,8 @@ static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"\b\d{2}:\d{2}:\d{2}\b", "<time>"),
         (r"\b\d+(\.\d+)?\s?(ms|µs|us|ns|s)\b", "<duration>"),
         (r"\bpid \d+\b", "pid <pid>"),
+        // A measured ratio, such as a speed-up: shown as last measured, not compared.
+        (r"\b\d+(\.\d+)?×", "<ratio>×"),
     ]
     .into_iter()
     .map(|(re, with)| (Regex::new(re).unwrap(), with))
@@ -43,6 +45,11 @@ mod tests {
     fn redacts_what_changes_between_runs() {
         let a = r#"{"task_uuid": "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "created_at": "2026-11-27T09:41:02.123456Z", "took": "312 ms"}"#;
         assert_eq!(redact(a), r#"{"task_uuid": "<uuid>", "created_at": "<time>", "took": "<duration>"}"#);
+    }
+
+    #[test]
+    fn redacts_measured_ratios() {
+        assert_eq!(redact("took 0.93× the time"), "took <ratio>× the time");
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct Settings {
     /// This app's own database (orders, jobs); Tasker's is `DATABASE_URL`.
     pub app_database_url: String,
     pub orchestration_url: String,
+    /// The orchestration API's key, where API keys are on (`TASKER_API_KEY`).
+    pub tasker_api_key: Option<String>,
     pub port: u16,
     /// `false` runs the HTTP API without a worker (e.g. a second instance for a test).
     pub run_worker: bool,
@@ -44,6 +46,9 @@ impl Settings {
                 "postgresql://tasker:tasker@127.0.0.1:54329/example_axum",
             ),
             orchestration_url: var("ORCHESTRATION_URL", "http://127.0.0.1:8080"),
+            tasker_api_key: std::env::var("TASKER_API_KEY")
+                .ok()
+                .filter(|k| !k.is_empty()),
             port: var("PORT", "3001")
                 .parse()
                 .expect("PORT must be a port number"),

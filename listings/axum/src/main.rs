@@ -14,7 +14,8 @@ async fn main() -> anyhow::Result<()> {
     };
     let state = AppState {
         db,
-        tasker: TaskerApi::new(&settings.orchestration_url),
+        tasker: TaskerApi::new(&settings.orchestration_url)
+            .with_api_key(settings.tasker_api_key.as_deref()),
     };
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", settings.port)).await?;

@@ -11,6 +11,8 @@ use uuid::Uuid;
 pub struct TaskerApi {
     base_url: String,
     http: reqwest::Client,
+    /// Sent as `X-API-Key` when the orchestration API has API keys on.
+    api_key: Option<reqwest::header::HeaderValue>,
 }
 
 /// What went wrong, in terms the app can map to an HTTP answer.
@@ -116,8 +118,23 @@ impl TaskerApi {
         TaskerApi {
             base_url: base_url.into().trim_end_matches('/').to_string(),
             http,
+            api_key: None,
         }
     }
+
+    // ANCHOR: api_key
+    /// Authenticates every request with `key` (the `X-API-Key` header), marked
+    /// sensitive so that it stays out of logs and `Debug` output.
+    pub fn with_api_key(mut self, key: Option<&str>) -> Self {
+        self.api_key = key.map(|key| {
+            let mut value = reqwest::header::HeaderValue::from_str(key)
+                .expect("an API key is printable ASCII");
+            value.set_sensitive(true);
+            value
+        });
+        self
+    }
+    // ANCHOR_END: api_key
 
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -128,6 +145,10 @@ impl TaskerApi {
         req: reqwest::RequestBuilder,
         url: &str,
     ) -> Result<reqwest::Response, TaskerError> {
+        let req = match &self.api_key {
+            Some(key) => req.header("X-API-Key", key.clone()),
+            None => req,
+        };
         req.send().await.map_err(|e| TaskerError::Unreachable {
             url: url.to_string(),
             reason: root_cause(&e),

@@ -10,7 +10,7 @@ pub mod ecommerce;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -141,6 +141,13 @@ impl Handler {
 }
 // ANCHOR_END: handlers
 
+// ANCHOR: worker_id
+/// This process's name in step results: `TASKER_WORKER_ID`, as in the worker's config.
+static WORKER_ID: LazyLock<String> = LazyLock::new(|| {
+    std::env::var("TASKER_WORKER_ID").unwrap_or_else(|_| "axum-quickstart".to_string())
+});
+// ANCHOR_END: worker_id
+
 // ANCHOR: adapter
 /// Adapts a `Handler` to Tasker's trait: runs it, times it, and reports the outcome.
 pub struct QuickstartHandler(Handler);
@@ -152,7 +159,7 @@ impl StepHandler for QuickstartHandler {
         let outcome = self.0.run(step).await;
         let uuid = step.workflow_step.workflow_step_uuid;
         let elapsed = started.elapsed().as_millis() as i64;
-        Ok(match outcome {
+        let mut result = match outcome {
             Ok(result) => StepExecutionResult::success(uuid, result, elapsed, None),
             Err(f) => {
                 let code = Some(f.code.to_string());
@@ -166,7 +173,10 @@ impl StepHandler for QuickstartHandler {
                     None,
                 )
             }
-        })
+        };
+        // Which worker ran the step, for when several run one namespace.
+        result.metadata.worker_id = Some(WORKER_ID.clone());
+        Ok(result)
     }
 
     fn name(&self) -> &str {
