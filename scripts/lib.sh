@@ -165,6 +165,25 @@ ensure_python_venv() {
   fi
 }
 
+# actionlint and zizmor for .github/workflows, pinned in .github/lint-tools.txt.
+ensure_lint_tools() {
+  local venv=$QS_STATE/venv-lint pins=$QS_ROOT/.github/lint-tools.txt stamp
+  stamp=$(lock_stamp "$pins")
+  if ! stamp_is "$venv" "$stamp"; then
+    step "workflow linters (pip install -r .github/lint-tools.txt)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check --only-binary=:all: -r "$pins"
+    echo "$stamp" >"$venv/.lock-stamp"
+  fi
+}
+
+# lint_workflows: the workflows pass actionlint and zizmor (offline: no GitHub API here).
+lint_workflows() {
+  local venv=$QS_STATE/venv-lint
+  "$venv/bin/actionlint" "$QS_ROOT"/.github/workflows/*.yml &&
+    "$venv/bin/zizmor" --offline -q "$QS_ROOT/.github/workflows"
+}
+
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # Debian packages, installed only when missing (apt-get needs root; otherwise say what to run).
@@ -237,6 +256,7 @@ prepare_suites() {
   ensure_book_tools
   install_mermaid_assets
   ensure_python_venv fastapi
+  ensure_lint_tools
   ensure_bun
   ensure_bun_deps bun
   ensure_tasker_npm_package

@@ -17,6 +17,7 @@ pub mod drift;
 pub mod fence;
 pub mod links;
 pub mod markdown;
+pub mod pins;
 pub mod policy;
 pub mod render;
 pub mod report;

@@ -6,6 +6,9 @@
 //!   book-verification timings             the measured chapters and suites, slowest first
 //!   book-verification report [--out FILE] join the evidence into the verification report
 //!   book-verification links BOOK_DIR      internal links and #fragments of the built HTML
+//!   book-verification pins                every Tasker pin: language, version, file:line
+//!   book-verification pins set LANGUAGE VERSION
+//!                                         move every pin of a language (the upgrade radar)
 //!
 //! Run from the repository (or pass --root DIR). Evidence goes to
 //! $TASKER_QS_STATE/report/results (default .state/report/results).
@@ -14,10 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use book_verification::report::{DriftResult, Provenance, git_state, read_records, timings, utc_date_today};
-use book_verification::versions::Versions;
+use book_verification::versions::{Language, Versions};
 use book_verification::{Book, Evidence, Outcome, Record, Report, Vocabulary, links, policy};
 
-const USAGE: &str = "usage: book-verification [--root DIR] <check | record suite NAME passed|failed [MESSAGE] [--seconds S] | timings | report [--out FILE] | links BOOK_DIR>";
+const USAGE: &str = "usage: book-verification [--root DIR] <check | record suite NAME passed|failed [MESSAGE] [--seconds S] | timings | report [--out FILE] | links BOOK_DIR | pins [set LANGUAGE VERSION]>";
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +52,11 @@ fn main() -> ExitCode {
         Some("links") => match args.get(1) {
             Some(dir) => check_links(Path::new(dir)),
             None => Err(USAGE.to_string()),
+        },
+        Some("pins") => match args.get(1..).unwrap_or_default() {
+            [] => list_pins(&root),
+            [set, language, version] if set == "set" => set_pins(&root, language, version),
+            _ => Err(USAGE.to_string()),
         },
         Some("-h" | "--help") => {
             println!("{USAGE}");
@@ -169,4 +177,22 @@ fn check_links(book_dir: &Path) -> Result<(), String> {
     }
     let list: Vec<String> = broken.iter().map(|b| format!("  - {b}")).collect();
     Err(format!("{} broken link(s):\n{}", broken.len(), list.join("\n")))
+}
+
+fn list_pins(root: &Path) -> Result<(), String> {
+    for pin in book_verification::pins::find_pins(root)? {
+        println!("{:<11} {:<8} {}:{}", pin.language.key(), pin.version, pin.file, pin.line);
+    }
+    Ok(())
+}
+
+fn set_pins(root: &Path, language: &str, version: &str) -> Result<(), String> {
+    let language = Language::ALL.into_iter().find(|l| l.key() == language).ok_or_else(|| {
+        let keys: Vec<&str> = Language::ALL.iter().map(|l| l.key()).collect();
+        format!("usage: no language `{language}` (one of {})", keys.join(", "))
+    })?;
+    for file in book_verification::pins::set_pins(root, language, version)? {
+        println!("{file}");
+    }
+    Ok(())
 }
