@@ -14,6 +14,7 @@ pub mod paths;
 pub mod redact;
 pub mod session;
 pub mod stack;
+pub mod webdriver;
 
 pub use paths::{repo_root, state_dir};
 pub use stack::{StackEnv, require_stack};

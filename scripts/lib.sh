@@ -201,14 +201,35 @@ apt_install() {
 # Bun, from the npm package `bun` (its binary ships in @oven/bun-linux-x64), into the cache;
 # `bun` lands on PATH through $QS_TOOLS/bin.
 QS_BUN_VERSION=1.4.4
+ensure_npm() { command -v npm >/dev/null || { step "npm (to install Bun and axe-core)"; apt_install npm; }; }
+
 ensure_bun() {
   local prefix=$QS_TOOLS/npm
+  ensure_npm
   if [ "$("$QS_TOOLS/bin/bun" --version 2>/dev/null)" != "$QS_BUN_VERSION" ]; then
     step "installing bun $QS_BUN_VERSION (npm package bun; once per cache)"
     mkdir -p "$prefix" "$QS_TOOLS/bin"
     npm install --silent --no-save --no-package-lock --prefix "$prefix" "bun@$QS_BUN_VERSION" >&2
     ln -sf "$prefix/node_modules/bun/bin/bun.exe" "$QS_TOOLS/bin/bun"
     "$QS_TOOLS/bin/bun" --version >/dev/null || die "bun $QS_BUN_VERSION did not install"
+  fi
+}
+
+# The browser test's tools: Debian's Chromium and its WebDriver, and axe-core from npm
+# (QS_AXE_JS names its axe.min.js for tests/browser.rs).
+QS_AXE_VERSION=4.14.1
+ensure_browser_tools() {
+  local missing=() prefix=$QS_TOOLS/axe-core
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  [ ${#missing[@]} -eq 0 ] || { step "a browser for tests/browser.rs"; apt_install "${missing[@]}"; }
+  export QS_AXE_JS=$prefix/node_modules/axe-core/axe.min.js
+  if [ "$(jq -r .version "$prefix/node_modules/axe-core/package.json" 2>/dev/null)" != "$QS_AXE_VERSION" ]; then
+    step "axe-core $QS_AXE_VERSION (npm; once per cache)"
+    ensure_npm
+    mkdir -p "$prefix"
+    npm install --silent --no-save --no-package-lock --prefix "$prefix" "axe-core@$QS_AXE_VERSION" >&2
+    [ -f "$QS_AXE_JS" ] || die "axe-core $QS_AXE_VERSION did not install"
   fi
 }
 
@@ -261,6 +282,7 @@ prepare_suites() {
   ensure_bun_deps bun
   ensure_tasker_npm_package
   ensure_ruby
+  ensure_browser_tools
   "$QS_ROOT/scripts/stack" register "$QS_ROOT/listings/bun/templates" "$QS_ROOT/listings/rails/templates" | sed 's/^/    /' >&2
 }
 

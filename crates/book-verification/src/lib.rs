@@ -11,6 +11,8 @@
 //! Everything here runs without a stack; the tests that need Tasker live in the workspace's
 //! root package (`tests/`), which uses these same types.
 
+#[cfg(test)]
+mod badge_contrast;
 pub mod book;
 pub mod codegen;
 pub mod drift;
