@@ -19,7 +19,11 @@ fn badge_colours() -> Vec<(String, String, String)> {
                 (key.trim() == name).then(|| value.trim().to_string())
             })
         };
-        if let (Some(color), Some(background)) = (value("color"), value("background")) {
+        // Rules whose colours come from the theme (var(--fg) …) follow mdBook's own contrast.
+        if let (Some(color), Some(background)) = (value("color"), value("background"))
+            && color.starts_with('#')
+            && background.starts_with('#')
+        {
             pairs.push((selector.to_string(), color, background));
         }
     }
