@@ -34,20 +34,14 @@ impl Driver {
             .build()
             .map_err(|e| e.to_string())?;
         let driver = Driver { child, url: format!("http://127.0.0.1:{port}"), http };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            let ready = driver
-                .http
-                .get(format!("{}/status", driver.url))
-                .send()
-                .ok()
-                .and_then(|r| r.json::<Value>().ok());
-            if ready.is_some_and(|v| v["value"]["ready"] == true) {
-                return Ok(driver);
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        let ready = || {
+            let status = driver.http.get(format!("{}/status", driver.url)).send().ok();
+            status.and_then(|r| r.json::<Value>().ok()).is_some_and(|v| v["value"]["ready"] == true)
+        };
+        if !within_10_s(ready) {
+            return Err("chromedriver did not become ready within 10 s".into());
         }
-        Err("chromedriver did not become ready within 10 s".into())
+        Ok(driver)
     }
 
     /// A headless Chromium at `width`×900, with JavaScript on or off, logging the console.
@@ -170,16 +164,11 @@ impl StaticServer {
             .spawn()
             .map_err(|e| format!("starting python3 -m http.server: {e}"))?;
         let server = StaticServer { child, url: format!("http://127.0.0.1:{port}") };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if crate::http::get(&format!("{}/index.html", server.url), Duration::from_secs(1))
-                .is_ok_and(|(s, _)| s == 200)
-            {
-                return Ok(server);
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        let index = format!("{}/index.html", server.url);
+        if !within_10_s(|| crate::http::get(&index, Duration::from_secs(1)).is_ok_and(|(s, _)| s == 200)) {
+            return Err(format!("the book at {} was not served within 10 s", dir.display()));
         }
-        Err(format!("the book at {} was not served within 10 s", dir.display()))
+        Ok(server)
     }
 }
 
@@ -188,6 +177,18 @@ impl Drop for StaticServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Polls `ready` every 100 ms for at most 10 s.
+fn within_10_s(ready: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
 }
 
 fn free_port() -> Result<u16, String> {

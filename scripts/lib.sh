@@ -155,26 +155,26 @@ ensure_build_sources() {
 
 # A venv per Python listing under the state folder, (re)installed when its lock file changes.
 ensure_python_venv() {
-  local name=$1 venv=$QS_STATE/venv-$1 lock=$QS_ROOT/listings/$1/requirements.lock stamp
-  stamp=$(lock_stamp "$lock")
+  ensure_venv "$QS_STATE/venv-$1" "$QS_ROOT/listings/$1/requirements.lock"
+}
+
+# ensure_venv VENV REQUIREMENTS [PIP-ARGS...]: (re)installs VENV when REQUIREMENTS changed.
+ensure_venv() {
+  local venv=$1 requirements=$2 stamp
+  shift 2
+  stamp=$(lock_stamp "$requirements")
   if ! stamp_is "$venv" "$stamp"; then
-    step "python venv for listings/$name (pip install -r requirements.lock)"
+    step "python venv $venv (pip install -r ${requirements#"$QS_ROOT"/})"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$lock"
+    "$venv/bin/pip" install -q --disable-pip-version-check "$@" -r "$requirements"
     echo "$stamp" >"$venv/.lock-stamp"
   fi
 }
 
-# actionlint and zizmor for .github/workflows, pinned in .github/lint-tools.txt.
+# actionlint and zizmor for .github/workflows, pinned in .github/lint-tools.txt (binary
+# wheels only: neither may build anything at install time).
 ensure_lint_tools() {
-  local venv=$QS_STATE/venv-lint pins=$QS_ROOT/.github/lint-tools.txt stamp
-  stamp=$(lock_stamp "$pins")
-  if ! stamp_is "$venv" "$stamp"; then
-    step "workflow linters (pip install -r .github/lint-tools.txt)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check --only-binary=:all: -r "$pins"
-    echo "$stamp" >"$venv/.lock-stamp"
-  fi
+  ensure_venv "$QS_STATE/venv-lint" "$QS_ROOT/.github/lint-tools.txt" --only-binary=:all:
 }
 
 # lint_workflows: the workflows pass actionlint and zizmor (offline: no GitHub API here).

@@ -70,6 +70,13 @@ fn book_dir() -> PathBuf {
     dir
 }
 
+/// The book's model, the built book served, and a WebDriver: what every test here starts with.
+fn open_book() -> (Book, StaticServer, Driver) {
+    let book = Book::load(&repo_root()).unwrap();
+    let server = StaticServer::start(&book_dir()).unwrap();
+    (book, server, Driver::start().unwrap())
+}
+
 /// What the page shows, measured in the browser.
 fn measure(session: &Session, url: &str) -> Result<Value, String> {
     session.goto(url)?;
@@ -104,9 +111,7 @@ fn measure(session: &Session, url: &str) -> Result<Value, String> {
 
 #[test]
 fn every_page_shows_its_badges_diagrams_and_fits_at_1280_px() {
-    let book = Book::load(&repo_root()).unwrap();
-    let server = StaticServer::start(&book_dir()).unwrap();
-    let driver = Driver::start().unwrap();
+    let (book, server, driver) = open_book();
     let shots = state_dir().join("site");
     std::fs::create_dir_all(&shots).unwrap();
     let mut problems = Vec::new();
@@ -174,9 +179,7 @@ fn every_page_shows_its_badges_diagrams_and_fits_at_1280_px() {
 
 #[test]
 fn search_finds_the_api_names_on_the_chapters_that_use_them() {
-    let book = Book::load(&repo_root()).unwrap();
-    let server = StaticServer::start(&book_dir()).unwrap();
-    let driver = Driver::start().unwrap();
+    let (book, server, driver) = open_book();
     let session = driver.session(WIDTH, true).unwrap();
     let mut problems = Vec::new();
     for term in ["wait_for_task_completion", "blocked_by_failures"] {
@@ -219,9 +222,7 @@ fn no_serious_accessibility_violation_of_the_books_own_markup() {
             .expect("QS_AXE_JS names axe.min.js (scripts/test installs axe-core and sets it)"),
     )
     .expect("reading axe.min.js");
-    let book = Book::load(&repo_root()).unwrap();
-    let server = StaticServer::start(&book_dir()).unwrap();
-    let driver = Driver::start().unwrap();
+    let (book, server, driver) = open_book();
     let session = driver.session(WIDTH, true).unwrap();
     let mut problems = Vec::new();
     let mut template = BTreeSet::new();

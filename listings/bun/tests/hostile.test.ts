@@ -206,25 +206,23 @@ const anyBody = fc.oneof(
   text,
 );
 
-test("a good order with one hostile field is refused or priced exactly", async () => {
-  await fc.assert(
-    fc.asyncProperty(oneHostileField, async (body) => {
-      const before = await count();
-      const response = await post(JSON.stringify(body));
-      await checkAnswer(response, body, before);
-    }),
-    { numRuns: 50 },
-  );
-}, 30_000);
-
-test("any body is refused with field errors or priced exactly", async () => {
-  await fc.assert(
-    fc.asyncProperty(anyBody, async (body) => {
+/** Posts `runs` generated bodies; each must be refused with field errors and store
+ *  nothing, or be priced exactly (checkAnswer). */
+const refusedOrPricedExactly = (bodies: fc.Arbitrary<unknown>, runs: number) =>
+  fc.assert(
+    fc.asyncProperty(bodies, async (body) => {
       const before = await count();
       await checkAnswer(await post(JSON.stringify(body)), body, before);
     }),
-    { numRuns: 40 },
+    { numRuns: runs },
   );
+
+test("a good order with one hostile field is refused or priced exactly", async () => {
+  await refusedOrPricedExactly(oneHostileField, 50);
+}, 30_000);
+
+test("any body is refused with field errors or priced exactly", async () => {
+  await refusedOrPricedExactly(anyBody, 40);
 }, 30_000);
 
 /** An order whose every string is exactly as long as the spec allows, with none or one of
@@ -256,13 +254,7 @@ const stringsAtTheirLimits = fc
   });
 
 test("strings at and just past their limits are refused or priced exactly", async () => {
-  await fc.assert(
-    fc.asyncProperty(stringsAtTheirLimits, async (body) => {
-      const before = await count();
-      await checkAnswer(await post(JSON.stringify(body)), body, before);
-    }),
-    { numRuns: 25 },
-  );
+  await refusedOrPricedExactly(stringsAtTheirLimits, 25);
 }, 30_000);
 
 /** An order of `lines` identical lines: one widget at 1.00 unless `line` says. */
