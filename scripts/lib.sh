@@ -58,6 +58,16 @@ PY
 )"
 QS_PGMQ_CRATE_VERSION=0.33.7
 
+# kill_tree PID: stops PID and every process under it (a test runner and the app it
+# started). A process that already ended is no error: this is clean-up.
+kill_tree() {
+  local child
+  [ -n "${1:-}" ] || return 0
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null
+  return 0
+}
+
 qs_ts() { date +%H:%M:%S; }
 step() { printf '\033[1m[%s] %s\033[0m\n' "$(qs_ts)" "$*" >&2; }
 info() { printf '    %s\n' "$*" >&2; }
@@ -96,9 +106,11 @@ ensure_book_tools() {
     fi
     if [ "$have" != "$version" ]; then
       step "installing $name $version (cargo install --locked; once per cache)"
-      # Debug builds: the book's tools need no speed, and a debug build takes a fraction of
-      # the CPU time of a release one.
-      CARGO_TARGET_DIR=$QS_TOOLS_TARGET CARGO_BUILD_BUILD_DIR=$QS_TOOLS_TARGET \
+      # Debug builds with the workspace's dev profile (debug = 0), in the shared build dir:
+      # the book's tools need no speed, a debug build takes a fraction of a release one's
+      # CPU, and the mdBook crates the verification preprocessor shares with them (same
+      # versions and features) are compiled once.
+      CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$QS_TOOLS_TARGET \
         cargo install -q --locked --debug "$name" --version "$version" --root "$QS_TOOLS" >&2
     fi
   done
