@@ -29,6 +29,49 @@ path_prepend "$HOME/.cargo/bin"
 path_prepend "$QS_TOOLS/bin"
 export PATH
 
+# One run at a time builds and tests with a cache folder. Checkouts share Cargo's build dir,
+# where Cargo tells the workspace's own crates of two checkouts apart only by file times: two
+# builds interleaved can each link the other's crates. So every script that builds takes
+# this lock first and waits while another checkout holds it; a script run inside one that
+# holds it (the drift check inside scripts/test) finds QS_CACHE_LOCK_OWNER set and goes on.
+# The lock is a folder naming its owner's PID and start time, so an owner that was killed
+# does not hold it for ever.
+QS_LOCK_DIR=$QS_CACHE/.lock
+process_start() { awk '{ print $22 }' "/proc/$1/stat" 2>/dev/null; }
+lock_is_stale() { # OWNER-LINE ("PID START CHECKOUT"; empty while its owner is writing it)
+  if [ -z "$1" ]; then # a folder left empty for 10 s: its owner died before writing itself in
+    [ $(($(date +%s) - $(stat -c %Y "$QS_LOCK_DIR" 2>/dev/null || date +%s))) -gt 10 ]
+  else
+    [ "$(process_start "${1%% *}")" != "$(echo "$1" | cut -d' ' -f2)" ]
+  fi
+}
+take_cache_lock() {
+  [ "${QS_CACHE_LOCK_OWNER:-}" != "$QS_CACHE" ] || return 0
+  mkdir -p "$QS_CACHE"
+  local owner said=
+  until mkdir "$QS_LOCK_DIR" 2>/dev/null; do
+    owner=$(cat "$QS_LOCK_DIR/owner" 2>/dev/null)
+    if lock_is_stale "$owner"; then
+      info "the cache folder's lock was held by a run that ended without releasing it: taken over"
+      rm -rf "$QS_LOCK_DIR"
+      continue
+    fi
+    [ -n "$said" ] || step "waiting: another run builds and tests with $QS_CACHE (${owner#* * }, pid ${owner%% *})"
+    said=1
+    sleep 1
+  done
+  echo "$$ $(process_start $$) $QS_ROOT" >"$QS_LOCK_DIR/owner"
+  export QS_CACHE_LOCK_OWNER=$QS_CACHE
+}
+# Releases the lock if this process took it (not if an outer script holds it).
+release_cache_lock() {
+  if [ "$(cut -d' ' -f1 "$QS_LOCK_DIR/owner" 2>/dev/null)" = "$$" ]; then
+    rm -rf "$QS_LOCK_DIR"
+    unset QS_CACHE_LOCK_OWNER
+  fi
+  return 0
+}
+
 # The stack's addresses. PostgreSQL uses a non-default port so it never collides with a
 # system cluster.
 QS_PG_PORT=${TASKER_QS_PG_PORT:-54329}
@@ -106,11 +149,10 @@ ensure_book_tools() {
     fi
     if [ "$have" != "$version" ]; then
       step "installing $name $version (cargo install --locked; once per cache)"
-      # Debug builds with the workspace's dev profile (debug = 0), in the shared build dir:
-      # the book's tools need no speed, a debug build takes a fraction of a release one's
-      # CPU, and the mdBook crates the verification preprocessor shares with them (same
-      # versions and features) are compiled once.
-      CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$QS_TOOLS_TARGET \
+      # Debug builds with the workspace's dev profile (debug = 0): the book's tools need no
+      # speed, and a debug build takes a fraction of a release one's CPU. (cargo install
+      # builds in its target dir, whatever the build dir says.)
+      CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$QS_TOOLS_TARGET CARGO_BUILD_BUILD_DIR=$QS_TOOLS_TARGET \
         cargo install -q --locked --debug "$name" --version "$version" --root "$QS_TOOLS" >&2
     fi
   done
