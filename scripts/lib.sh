@@ -63,6 +63,12 @@ take_cache_lock() {
   echo "$$ $(process_start $$) $QS_ROOT" >"$QS_LOCK_DIR/owner"
   export QS_CACHE_LOCK_OWNER=$QS_CACHE
 }
+# hold_cache_lock: takes the lock and releases it when the script exits, for scripts that
+# set no EXIT trap of their own (scripts/test and bench-quickstarts release it in theirs).
+hold_cache_lock() {
+  take_cache_lock
+  trap release_cache_lock EXIT
+}
 # Releases the lock if this process took it (not if an outer script holds it).
 release_cache_lock() {
   if [ "$(cut -d' ' -f1 "$QS_LOCK_DIR/owner" 2>/dev/null)" = "$$" ]; then
@@ -100,6 +106,20 @@ for name, value in [
 PY
 )"
 QS_PGMQ_CRATE_VERSION=0.33.7
+
+# first_run_env CACHE [CARGO-HOME]: sets FIRST_RUN_ENV, an `env` command for a first-time
+# contributor's run with CACHE as its cache folder (and CARGO-HOME, if given, as its Cargo
+# home): none of this shell's stack, cache or lock settings, and none of this checkout's
+# installed tools on PATH, where lib.sh put them (a tasker-ctl found there skips its install).
+first_run_env() {
+  local clean_path
+  clean_path=$(tr ':' '\n' <<<"$PATH" | grep -vxF "$QS_TOOLS/bin" | paste -sd:)
+  FIRST_RUN_ENV=(env -u ORCHESTRATION_URL -u DATABASE_URL -u TASKER_ENV -u TASKER_MESSAGING_BACKEND
+    -u TASKER_CONFIG_PATH -u TASKER_ORCHESTRATION_CONFIG_PATH -u TASKER_TEMPLATE_PATH
+    -u TASKER_QS_STATE -u CARGO_TARGET_DIR -u CARGO_BUILD_BUILD_DIR -u QS_AXE_JS
+    -u QS_CACHE_LOCK_OWNER PATH="$clean_path" TASKER_QS_CACHE="$1")
+  [ -z "${2:-}" ] || FIRST_RUN_ENV+=(CARGO_HOME="$2" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}")
+}
 
 # kill_tree PID: stops PID and every process under it (a test runner and the app it
 # started). A process that already ended is no error: this is clean-up.
@@ -216,16 +236,17 @@ ensure_build_sources() {
 # dir and neither rebuilds the other. CLIPPY_ARGS is how cargo-clippy hands clippy-driver its
 # arguments.
 lint_rust() {
-  local member config=()
+  local members member config=()
   command -v clippy-driver >/dev/null || die "no clippy-driver: rustup component add clippy"
-  for member in $(cargo metadata -q --no-deps --format-version 1 --manifest-path "$QS_ROOT/Cargo.toml" |
-    jq -r '.packages[].name'); do
+  members=$(cargo metadata -q --no-deps --format-version 1 --manifest-path "$QS_ROOT/Cargo.toml" |
+    jq -r '.packages[].name')
+  for member in $members; do
     config+=(--config "profile.dev.package.$member.codegen-units=255")
   done
   (cd "$QS_ROOT" && RUSTC_WORKSPACE_WRAPPER=clippy-driver \
     CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
     cargo build -q --workspace --all-targets "${config[@]}") || return 1
-  info "clippy: no warnings in $(echo "${config[@]}" | grep -o 'package\.[^.]*' | cut -d. -f2 | paste -sd' ')"
+  info "clippy: no warnings in" $members
 }
 
 # A venv per Python listing under the state folder, (re)installed when its lock file changes.
