@@ -29,6 +29,19 @@ path_prepend "$HOME/.cargo/bin"
 path_prepend "$QS_TOOLS/bin"
 export PATH
 
+# The Python tools' caches go to the state folder, not into listings/: build.rs reruns when
+# anything under listings/ changes, and the caches pytest, Hypothesis and ruff wrote there on
+# every run recompiled the root crate and relinked every test binary, twice per run.
+# (Bytecode stays where Python puts it: a PYTHONPYCACHEPREFIX would also hide the venv's
+# precompiled site-packages, and __pycache__ changes only when its sources do.)
+QS_TOOL_CACHES=$QS_STATE/tool-caches
+case " ${PYTEST_ADDOPTS:-} " in
+  *" -o cache_dir="*) ;;
+  *) export PYTEST_ADDOPTS="${PYTEST_ADDOPTS:+$PYTEST_ADDOPTS }-o cache_dir=$QS_TOOL_CACHES/pytest" ;;
+esac
+export HYPOTHESIS_STORAGE_DIRECTORY=$QS_TOOL_CACHES/hypothesis
+export RUFF_CACHE_DIR=$QS_TOOL_CACHES/ruff
+
 # One run at a time builds and tests with a cache folder. Checkouts share Cargo's build dir,
 # where Cargo tells the workspace's own crates of two checkouts apart only by file times: two
 # builds interleaved can each link the other's crates. So every script that builds takes
@@ -139,15 +152,35 @@ die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 # Seconds since the epoch with milliseconds, for phase timings.
 now_ms() { date +%s%3N; }
 
+# CPU milliseconds the whole machine has been busy since boot (every core, every process:
+# the stack's daemons and the browsers too), from the first line of /proc/stat: user, nice,
+# system, irq, softirq and steal; idle and iowait left out. A phase whose busy CPU is near
+# cores × wall time is CPU-bound, and running it beside another cannot make it faster; one
+# far below is waiting on something.
+QS_CLOCK_TICKS=$(getconf CLK_TCK)
+machine_busy_ms() {
+  awk -v hz="$QS_CLOCK_TICKS" '$1 == "cpu" {
+    printf "%d", ($2 + $3 + $4 + $7 + $8 + $9) * 1000 / hz
+    exit
+  }' /proc/stat
+}
+
 # Phase timings: `phase_begin NAME` … `phase_end`; `phase_report` prints them all.
 QS_PHASES=()
-phase_begin() { QS_PHASE_NAME=$1; QS_PHASE_T0=$(now_ms); step "$1"; }
+phase_begin() {
+  QS_PHASE_NAME=$1
+  QS_PHASE_T0=$(now_ms)
+  QS_PHASE_CPU0=$(machine_busy_ms)
+  step "$1"
+}
 phase_end() {
-  local ms=$(($(now_ms) - QS_PHASE_T0))
-  QS_PHASES+=("$(awk -v ms="$ms" -v name="$QS_PHASE_NAME" 'BEGIN { printf "%7.1f s  %s", ms / 1000, name }')")
+  local ms=$(($(now_ms) - QS_PHASE_T0)) cpu_ms=$(($(machine_busy_ms) - QS_PHASE_CPU0))
+  QS_PHASES+=("$(awk -v ms="$ms" -v cpu="$cpu_ms" -v name="$QS_PHASE_NAME" \
+    'BEGIN { printf "%7.1f s %7.1f s  %s", ms / 1000, cpu / 1000, name }')")
 }
 phase_report() {
   step "time per phase"
+  printf '    %9s %9s  %s\n' wall 'CPU busy' "phase (CPU busy: the machine's $(nproc) cores, all processes)" >&2
   printf '    %s\n' "${QS_PHASES[@]}" >&2
 }
 
