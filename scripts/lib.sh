@@ -165,6 +165,25 @@ machine_busy_ms() {
   }' /proc/stat
 }
 
+# The tree this checkout's tests see: tracked and untracked-but-not-ignored files as they are
+# on disk, hashed by git into one tree id (through a scratch index; the real one is left
+# alone). Equal ids mean equal sources, committed or not: the drift check's copy is made of
+# exactly these files. Fails, quietly, outside a git checkout (there is nothing to compare).
+tree_fingerprint() {
+  local index rc=0
+  git -C "$QS_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 1
+  index=$(mktemp)
+  rm -f "$index"
+  (cd "$QS_ROOT" && export GIT_INDEX_FILE=$index && git add -A . && git write-tree) || rc=$?
+  rm -f "$index"
+  return $rc
+}
+
+# Proof, for a later drift check, that every test passed on one tree: scripts/test writes
+# this file (the tree's fingerprint) only when the whole run passed and the tree did not
+# change while it ran; every run removes it first.
+QS_SUITE_PASSED_FILE=$QS_STATE/report/suite-passed-on-tree
+
 # Phase timings: `phase_begin NAME` … `phase_end`; `phase_report` prints them all.
 QS_PHASES=()
 phase_begin() {
