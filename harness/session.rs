@@ -21,7 +21,8 @@ pub struct Session {
     stdin: ChildStdin,
     lines: Receiver<String>,
     dir: PathBuf,
-    servers: Vec<u32>,
+    /// Each server's process group and the block that started it.
+    servers: Vec<(u32, String)>,
 }
 
 impl Session {
@@ -108,7 +109,7 @@ impl Session {
             .ok()
             .and_then(|p| p.trim().parse().ok())
             .ok_or("the shell did not report the server's pid")?;
-        self.servers.push(pid);
+        self.servers.push((pid, id.to_string()));
         let url = format!("http://127.0.0.1:{port}/health");
         let deadline = Instant::now() + SERVER_LIMIT;
         loop {
@@ -134,8 +135,11 @@ impl Session {
 
     /// Stops the servers (TERM to each process group, KILL after 10 s) and the shell.
     pub fn stop(&mut self) {
-        for pid in self.servers.drain(..).rev() {
+        for (pid, id) in self.servers.drain(..).rev() {
+            let t0 = Instant::now();
             stop_group(pid);
+            // A server slow to stop slows its chapter as much as a slow block: both are shown.
+            eprintln!("  stopped the server of {id} in {} ms", t0.elapsed().as_millis());
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
