@@ -203,7 +203,7 @@ phase_report() {
   printf '    %s\n' "${QS_PHASES[@]}" >&2
 }
 
-# The book's mdBook tools, installed once into the cache with `cargo install --locked`.
+# The book's mdBook tools, installed once into the cache (install_registry_binary).
 # mdbook's version is the workspace's mdbook-driver pin, so the tests load the book with the
 # same mdBook that renders it.
 QS_BOOK_TOOLS=("mdbook@$QS_MDBOOK_VERSION" "mdbook-mermaid@0.17.1")
@@ -220,14 +220,70 @@ ensure_book_tools() {
       have=$("$QS_TOOLS/bin/$name" --version | awk '{print $NF}' | tr -d v)
     fi
     if [ "$have" != "$version" ]; then
-      step "installing $name $version (cargo install --locked; once per cache)"
-      # Debug builds with the workspace's dev profile (debug = 0): the book's tools need no
-      # speed, and a debug build takes a fraction of a release one's CPU. (cargo install
-      # builds in its target dir, whatever the build dir says.)
-      CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$QS_TOOLS_TARGET CARGO_BUILD_BUILD_DIR=$QS_TOOLS_TARGET \
-        cargo install -q --locked --debug "$name" --version "$version" --root "$QS_TOOLS" >&2
+      step "installing $name $version (a debug build with the workspace's versions; once per cache)"
+      install_registry_binary "$name" "$version"
     fi
   done
+}
+
+# install_registry_binary CRATE VERSION: builds the binary CRATE of a crate published on the
+# registry into $QS_TOOLS/bin. `cargo install --locked` would resolve it against its own lock
+# file, at other versions than the workspace's for many of the dependencies they share, and
+# compile all of them again in a target dir of its own. Instead its published source is built
+# with the workspace's lock file as the starting resolution (the crate's own lock file for
+# what the workspace does not have) and with Cargo's shared build dir: every dependency at the
+# same version and features as the workspace's is reused. What is left to compile is the
+# crate, its own dependencies and the crates whose features it changes (tasker-ctl: 74 of
+# about 590). Debug builds with the workspace's dev profile (debug = 0): these tools read
+# files and call APIs, and a debug build takes a fraction of a release one's CPU.
+install_registry_binary() {
+  local name=$1 version=$2 work=$QS_CACHE/registry-builds/$1-$2 registry_src
+  fetch_registry_crate "$name" "$version" "$work/fetch"
+  registry_src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$name-$version" | head -1)
+  rm -rf "$work/src"
+  cp -r "$registry_src" "$work/src"
+  # Its own package, not a member of whatever workspace the cache folder is in.
+  printf '\n[workspace]\n' >>"$work/src/Cargo.toml"
+  seed_lock "$QS_ROOT/Cargo.lock" "$registry_src/Cargo.lock" >"$work/src/Cargo.lock"
+  CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$QS_TOOLS_TARGET \
+    cargo build -q --manifest-path "$work/src/Cargo.toml" --bin "$name" >&2
+  install -D -m 755 "$QS_TOOLS_TARGET/debug/$name" "$QS_TOOLS/bin/$name"
+}
+
+# fetch_registry_crate NAME VERSION DIR: downloads a crate's source into Cargo's registry
+# cache, through whatever registry Cargo is configured with. Cargo has no command for that; a
+# throwaway package that depends on it does it (Cargo warns that a binary-only dependency
+# is ignored, but fetches it and its dependencies all the same).
+fetch_registry_crate() {
+  local name=$1 version=$2 dir=$3
+  mkdir -p "$dir/src"
+  : >"$dir/src/lib.rs"
+  cat >"$dir/Cargo.toml" <<TOML
+[package]
+name = "fetch-$name"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+$name = "=$version"
+
+[workspace]
+TOML
+  cp "$QS_ROOT/Cargo.lock" "$dir/Cargo.lock"
+  cargo fetch -q --manifest-path "$dir/Cargo.toml" --target "$(rustc -vV | sed -n 's/^host: //p')" 2>"$dir/fetch.log" ||
+    { cat "$dir/fetch.log" >&2; die "could not download $name $version from the crate registry"; }
+}
+
+# seed_lock WORKSPACE_LOCK PACKAGE_LOCK: a lock file for building a published package with
+# the workspace's versions. Every entry of the workspace's lock, then the package's own
+# entries for the crates the workspace does not have. Cargo keeps the entries that fit and
+# drops the rest. (Cargo.lock separates its entries with blank lines: awk's paragraph mode.)
+seed_lock() {
+  awk 'BEGIN { RS = ""; ORS = "\n\n" }
+       function name(block) { return match(block, /\nname = "[^"]+"/) ? substr(block, RSTART + 9, RLENGTH - 10) : "" }
+       FNR == NR { print; seen[name($0)] = 1; next }
+       /^\[\[package\]\]/ && !(name($0) in seen) { print }' "$1" "$2"
 }
 
 # mdbook-mermaid writes its JS next to book.toml; it is regenerated, not committed.
