@@ -237,16 +237,21 @@ ensure_book_tools() {
 # about 590). Debug builds with the workspace's dev profile (debug = 0): these tools read
 # files and call APIs, and a debug build takes a fraction of a release one's CPU.
 install_registry_binary() {
-  local name=$1 version=$2 work=$QS_CACHE/registry-builds/$1-$2 registry_src
+  local name=$1 version=$2 work=$QS_CACHE/registry-builds/$1-$2 registry_src own_lock
   fetch_registry_crate "$name" "$version" "$work/fetch"
-  registry_src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$name-$version" | head -1)
+  registry_src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$name-$version" 2>/dev/null | head -1) ||
+    die "no source of $name $version in Cargo's registry cache, although it was fetched"
   rm -rf "$work/src"
   cp -r "$registry_src" "$work/src"
   # Its own package, not a member of whatever workspace the cache folder is in.
   printf '\n[workspace]\n' >>"$work/src/Cargo.toml"
-  seed_lock "$QS_ROOT/Cargo.lock" "$registry_src/Cargo.lock" >"$work/src/Cargo.lock"
+  # A published binary crate ships its lock file; without one, the workspace's alone.
+  own_lock=$registry_src/Cargo.lock
+  [ -f "$own_lock" ] || own_lock=/dev/null
+  seed_lock "$QS_ROOT/Cargo.lock" "$own_lock" >"$work/src/Cargo.lock"
   CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$QS_TOOLS_TARGET \
-    cargo build -q --manifest-path "$work/src/Cargo.toml" --bin "$name" >&2
+    cargo build -q --manifest-path "$work/src/Cargo.toml" --bin "$name" >&2 ||
+    die "building $name $version from its published source failed (above; sources in $work/src)"
   install -D -m 755 "$QS_TOOLS_TARGET/debug/$name" "$QS_TOOLS/bin/$name"
 }
 
