@@ -20,6 +20,8 @@ QS_STATE=${TASKER_QS_STATE:-$QS_ROOT/.state}
 # sources works here; ensure_build_sources handles different sources.
 export CARGO_BUILD_BUILD_DIR=${CARGO_BUILD_BUILD_DIR:-$QS_CACHE/target}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$QS_ROOT/target}
+# The tools built from crates.io (install_registry_binary) put their binaries in a target dir
+# of their own, and their intermediate files in the shared build dir, beside Tasker's.
 QS_TOOLS_TARGET=$QS_CACHE/target-tools
 QS_TOOLS=$QS_CACHE/tools
 # Prepend only what is missing: some build scripts track PATH, so a PATH that changes between
