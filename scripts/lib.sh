@@ -240,9 +240,7 @@ ensure_book_tools() {
 # files and call APIs, and a debug build takes a fraction of a release one's CPU.
 install_registry_binary() {
   local name=$1 version=$2 work=$QS_CACHE/registry-builds/$1-$2 registry_src own_lock
-  fetch_registry_crate "$name" "$version" "$work/fetch"
-  registry_src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$name-$version" 2>/dev/null | head -1) ||
-    die "no source of $name $version in Cargo's registry cache, although it was fetched"
+  registry_src=$(registry_crate_source "$name" "$version") || return 1
   rm -rf "$work/src"
   cp -r "$registry_src" "$work/src"
   # Its own package, not a member of whatever workspace the cache folder is in.
@@ -257,12 +255,13 @@ install_registry_binary() {
   install -D -m 755 "$QS_TOOLS_TARGET/debug/$name" "$QS_TOOLS/bin/$name"
 }
 
-# fetch_registry_crate NAME VERSION DIR: downloads a crate's source into Cargo's registry
-# cache, through whatever registry Cargo is configured with. Cargo has no command for that; a
-# throwaway package that depends on it does it (Cargo warns that a binary-only dependency
-# is ignored, but fetches it and its dependencies all the same).
-fetch_registry_crate() {
-  local name=$1 version=$2 dir=$3
+# registry_crate_source NAME VERSION: prints the folder of a crate's published source in
+# Cargo's registry cache, downloading it first through whatever registry Cargo is configured
+# with. Cargo has no command for that; a throwaway package that depends on it does it (Cargo
+# warns that a binary-only dependency is ignored, but fetches it and its dependencies all the
+# same). Starting from the workspace's lock file, it downloads no other versions than needed.
+registry_crate_source() {
+  local name=$1 version=$2 dir=$QS_CACHE/registry-builds/$1-$2/fetch src
   mkdir -p "$dir/src"
   : >"$dir/src/lib.rs"
   cat >"$dir/Cargo.toml" <<TOML
@@ -278,8 +277,12 @@ $name = "=$version"
 [workspace]
 TOML
   cp "$QS_ROOT/Cargo.lock" "$dir/Cargo.lock"
-  cargo fetch -q --manifest-path "$dir/Cargo.toml" --target "$(rustc -vV | sed -n 's/^host: //p')" 2>"$dir/fetch.log" ||
+  cargo fetch -q --manifest-path "$dir/Cargo.toml" --target "$(rustc -vV | sed -n 's/^host: //p')" \
+    >"$dir/fetch.log" 2>&1 ||
     { cat "$dir/fetch.log" >&2; die "could not download $name $version from the crate registry"; }
+  src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$name-$version" 2>/dev/null | head -1) ||
+    die "no source of $name $version in Cargo's registry cache, although it was fetched"
+  echo "$src"
 }
 
 # seed_lock WORKSPACE_LOCK PACKAGE_LOCK: a lock file for building a published package with
