@@ -234,21 +234,27 @@ ensure_book_tools() {
 # compile all of them again in a target dir of its own. Instead its published source is built
 # with the workspace's lock file as the starting resolution (the crate's own lock file for
 # what the workspace does not have) and with Cargo's shared build dir: every dependency at the
-# same version and features as the workspace's is reused. What is left to compile is the
-# crate, its own dependencies and the crates whose features it changes (tasker-ctl: 74 of
-# about 590). Debug builds with the workspace's dev profile (debug = 0): these tools read
+# same version and features as the workspace's is reused. scripts/align-features gives the
+# crates both graphs share the workspace's features (crates/tool-features is the workspace's
+# side of that), so what is left to compile is the crate and what only it uses. Debug builds with the workspace's dev profile (debug = 0): these tools read
 # files and call APIs, and a debug build takes a fraction of a release one's CPU.
 install_registry_binary() {
   local name=$1 version=$2 work=$QS_CACHE/registry-builds/$1-$2 registry_src own_lock
   registry_src=$(registry_crate_source "$name" "$version") || return 1
   rm -rf "$work/src"
   cp -r "$registry_src" "$work/src"
-  # Its own package, not a member of whatever workspace the cache folder is in.
-  printf '\n[workspace]\n' >>"$work/src/Cargo.toml"
+  # Its own package, not a member of whatever workspace the cache folder is in, with the
+  # workspace's feature resolver (an edition-2018 manifest would get the old one, which also
+  # turns on features meant for other platforms).
+  printf '\n[workspace]\nresolver = "3"\n' >>"$work/src/Cargo.toml"
   # A published binary crate ships its lock file; without one, the workspace's alone.
   own_lock=$registry_src/Cargo.lock
   [ -f "$own_lock" ] || own_lock=/dev/null
   seed_lock "$QS_ROOT/Cargo.lock" "$own_lock" >"$work/src/Cargo.lock"
+  # The same versions are not enough: a dependency is reused only with the same features.
+  "$QS_ROOT/scripts/align-features" "$work/src/Cargo.toml" "$QS_ROOT/Cargo.toml" 2>"$work/align.log" ||
+    { cat "$work/align.log" >&2; die "lining up the features of $name with the workspace's failed"; }
+  sed 's/^/    /' "$work/align.log" >&2
   CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$QS_TOOLS_TARGET \
     cargo build -q --manifest-path "$work/src/Cargo.toml" --bin "$name" >&2 ||
     die "building $name $version from its published source failed (above; sources in $work/src)"
