@@ -235,9 +235,10 @@ ensure_book_tools() {
 # with the workspace's lock file as the starting resolution (the crate's own lock file for
 # what the workspace does not have) and with Cargo's shared build dir: every dependency at the
 # same version and features as the workspace's is reused. scripts/align-features gives the
-# crates both graphs share the workspace's features (crates/unified-features is the workspace's
-# side of that), so what is left to compile is the crate and what only it uses. Debug builds with the workspace's dev profile (debug = 0): these tools read
-# files and call APIs, and a debug build takes a fraction of a release one's CPU.
+# crates both graphs share the workspace's features (crates/unified-features is the
+# workspace's side of that), so what is left to compile is the crate and what only it uses.
+# Debug builds with the workspace's dev profile (debug = 0): these tools read files and call
+# APIs, and a debug build takes a fraction of a release one's CPU.
 install_registry_binary() {
   local name=$1 version=$2 work=$QS_CACHE/registry-builds/$1-$2 registry_src own_lock
   registry_src=$(registry_crate_source "$name" "$version") || return 1
