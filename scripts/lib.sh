@@ -253,9 +253,10 @@ install_registry_binary() {
   [ -f "$own_lock" ] || own_lock=/dev/null
   seed_lock "$QS_ROOT/Cargo.lock" "$own_lock" >"$work/src/Cargo.lock"
   # The same versions are not enough: a dependency is reused only with the same features.
-  "$QS_ROOT/scripts/align-features" "$work/src/Cargo.toml" "$QS_ROOT/Cargo.toml" 2>"$work/align.log" ||
-    { cat "$work/align.log" >&2; die "lining up the features of $name with the workspace's failed"; }
-  sed 's/^/    /' "$work/align.log" >&2
+  local align_log=$work/align.log
+  "$QS_ROOT/scripts/align-features" "$work/src/Cargo.toml" "$QS_ROOT/Cargo.toml" 2>"$align_log" ||
+    { cat "$align_log" >&2; die "lining up the features of $name with the workspace's failed"; }
+  sed 's/^/    /' "$align_log" >&2
   CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$QS_TOOLS_TARGET \
     cargo build -q --manifest-path "$work/src/Cargo.toml" --bin "$name" >&2 ||
     die "building $name $version from its published source failed (above; sources in $work/src)"
