@@ -8,11 +8,17 @@ use book_verification::{Book, codegen, policy};
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for input in ["src", "listings", "book.toml"] {
+    for input in ["src", "book.toml"] {
         println!("cargo:rerun-if-changed={input}");
     }
 
     let book = Book::load(&root).unwrap_or_else(|e| panic!("{e}"));
+    // Only the listing files the chapters include: an edit elsewhere under listings/ (an
+    // app's tests, its lock file) changes nothing this script reads. A file that goes
+    // missing keeps this script rerunning until the chapter stops including it.
+    for file in policy::included_files(&book) {
+        println!("cargo:rerun-if-changed={file}");
+    }
     let problems = policy::check(&book);
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();

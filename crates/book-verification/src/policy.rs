@@ -1,6 +1,7 @@
 //! The rules every chapter must follow, as a list of problems: the build fails on any, and
 //! names them all at once.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
 
@@ -174,44 +175,74 @@ pub fn check_blocks(chapter: &Chapter, vocabulary: &Vocabulary) -> Vec<Problem> 
     problems
 }
 
+/// One `{{#include ...}}` of a chapter's source.
+struct Include<'a> {
+    /// The line of the chapter it is on, from 1.
+    line: usize,
+    /// The directive's argument as written: `../listings/a.rs:anchor`.
+    directive: &'a str,
+    /// The file as written, relative to the chapter: `../listings/a.rs`.
+    target: &'a str,
+    /// What follows the file: an anchor name, or a line range.
+    selector: Option<&'a str>,
+    /// The file relative to the repository: `listings/a.rs`.
+    path: String,
+}
+
+/// Every include directive of the chapter's source, in order.
+fn includes(chapter: &Chapter) -> Vec<Include<'_>> {
+    let chapter_dir = Path::new("src").join(&chapter.path);
+    let chapter_dir = chapter_dir.parent().unwrap_or(Path::new("src"));
+    let mut found = Vec::new();
+    for (n, line) in chapter.raw.lines().enumerate() {
+        for directive in directives(line) {
+            let (target, selector) = match directive.split_once(':') {
+                Some((t, s)) => (t, Some(s)),
+                None => (directive, None),
+            };
+            let path = normalize(&chapter_dir.join(target));
+            found.push(Include { line: n + 1, directive, target, selector, path });
+        }
+    }
+    found
+}
+
+/// The files the chapters include, relative to the repository. With `src/` and book.toml
+/// they are everything the book's rules and its generated tests read, so build.rs asks to
+/// rerun when one of them changes, and not on every edit under `listings/`.
+pub fn included_files(book: &Book) -> BTreeSet<String> {
+    book.chapters.iter().flat_map(|c| includes(c).into_iter().map(|i| i.path)).collect()
+}
+
 /// `{{#include file}}`, `{{#include file:anchor}}`, `{{#include file:10:20}}` and the
 /// rustdoc_include form anywhere in the source. mdBook renders a missing file as raw text
 /// and a missing anchor as an empty block, both with exit code 0.
 pub fn check_includes(root: &Path, chapter: &Chapter) -> Vec<Problem> {
     let file = chapter.file();
-    let chapter_dir = Path::new("src").join(&chapter.path);
-    let chapter_dir = chapter_dir.parent().unwrap_or(Path::new("src"));
     let mut problems = Vec::new();
-    for (n, line) in chapter.raw.lines().enumerate() {
-        for directive in directives(line) {
-            let mut problem = |kind| problems.push(Problem::new(&file, n + 1, kind));
-            let (target, selector) = match directive.split_once(':') {
-                Some((t, s)) => (t, Some(s)),
-                None => (directive, None),
-            };
-            let target_path = normalize(&chapter_dir.join(target));
-            let Ok(text) = std::fs::read_to_string(root.join(&target_path)) else {
-                problem(ProblemKind::IncludeMissingFile { file: target.to_string() });
-                continue;
-            };
-            let region = match selector {
-                Some(anchor) if anchor.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => {
-                    match anchor_region(&text, anchor) {
-                        Some(region) => region,
-                        None => {
-                            problem(ProblemKind::IncludeMissingAnchor {
-                                file: target.to_string(),
-                                anchor: anchor.to_string(),
-                            });
-                            continue;
-                        }
+    for include in includes(chapter) {
+        let mut problem = |kind| problems.push(Problem::new(&file, include.line, kind));
+        let Ok(text) = std::fs::read_to_string(root.join(&include.path)) else {
+            problem(ProblemKind::IncludeMissingFile { file: include.target.to_string() });
+            continue;
+        };
+        let region = match include.selector {
+            Some(anchor) if anchor.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => {
+                match anchor_region(&text, anchor) {
+                    Some(region) => region,
+                    None => {
+                        problem(ProblemKind::IncludeMissingAnchor {
+                            file: include.target.to_string(),
+                            anchor: anchor.to_string(),
+                        });
+                        continue;
                     }
                 }
-                _ => text,
-            };
-            if region.trim().is_empty() {
-                problem(ProblemKind::IncludeEmpty { directive: directive.to_string() });
             }
+            _ => text,
+        };
+        if region.trim().is_empty() {
+            problem(ProblemKind::IncludeEmpty { directive: include.directive.to_string() });
         }
     }
     problems
@@ -384,6 +415,27 @@ mod tests {
         assert_eq!(anchor_region(text, "y"), None);
         assert_eq!(anchor_region("// ANCHOR: x\nbody\n", "x"), None);
         assert_eq!(anchor_region("// ANCHOR_END: x\n", "x"), None);
+    }
+
+    #[test]
+    fn included_files_are_named_from_the_repository_once_each() {
+        let ch = |path: &str, raw: &str| Chapter {
+            path: path.into(),
+            name: "Ch".into(),
+            blocks: vec![],
+            raw: raw.into(),
+            expanded: String::new(),
+        };
+        let book = Book {
+            root: "/nowhere".into(),
+            chapters: vec![
+                ch("quickstart/a.md", "{{#include ../../listings/a.rs:x}}\n{{#include ../../listings/a.rs:y}}\n"),
+                ch("b.md", "text {{#rustdoc_include ../listings/b.rs:3:9}} text\n"),
+            ],
+            load_problems: vec![],
+        };
+        let files: Vec<String> = included_files(&book).into_iter().collect();
+        assert_eq!(files, ["listings/a.rs", "listings/b.rs"]);
     }
 
     #[test]
