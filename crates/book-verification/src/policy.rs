@@ -429,7 +429,10 @@ mod tests {
         let book = Book {
             root: "/nowhere".into(),
             chapters: vec![
-                ch("quickstart/a.md", "{{#include ../../listings/a.rs:x}}\n{{#include ../../listings/a.rs:y}}\n"),
+                ch(
+                    "quickstart/a.md",
+                    "{{#include ../../listings/a.rs:x}}\n{{#include ../../listings/a.rs:y}}\n",
+                ),
                 ch("b.md", "text {{#rustdoc_include ../listings/b.rs:3:9}} text\n"),
             ],
             load_problems: vec![],
