@@ -542,6 +542,26 @@ with_app() {
   return $rc
 }
 
+# keep_evidence DIR: what a failed run or soak part leaves for finding its cause, copied
+# before the next run overwrites it: the stack's and the apps' logs (the server's previous
+# log too, when a chapter restarted it), the tests' results so far, and Tasker's tasks that
+# are not complete, newest first, with their state.
+keep_evidence() { # DIR
+  mkdir -p "$1"
+  cp -p "$QS_STATE"/logs/*.log "$1/" 2>/dev/null || :
+  if [ -d "$QS_STATE/report/results" ]; then cp -rp "$QS_STATE/report/results" "$1/"; fi
+  if [ -z "${DATABASE_URL:-}" ]; then
+    echo "(no stack address: the run ended before the stack was up)" >"$1/unfinished-tasks.txt"
+    return 0
+  fi
+  psql -X -q "$DATABASE_URL" -c "SELECT t.task_uuid, nt.name, tt.to_state, tt.created_at AS since
+    FROM tasker.tasks t
+    JOIN tasker.task_transitions tt ON tt.task_uuid = t.task_uuid AND tt.most_recent
+    JOIN tasker.named_tasks nt ON nt.named_task_uuid = t.named_task_uuid
+    WHERE tt.to_state <> 'complete' ORDER BY tt.created_at DESC LIMIT 100" \
+    >"$1/unfinished-tasks.txt" 2>&1 || echo "(the query failed: is the stack down?)" >>"$1/unfinished-tasks.txt"
+}
+
 # The listing suites, by the names vocabulary.toml gives them, and the book's own tests:
 # one definition each, for scripts/test and scripts/soak. Run from anywhere, with the
 # stack's environment (`scripts/stack env`) exported.
