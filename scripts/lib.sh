@@ -554,7 +554,8 @@ keep_evidence() { # DIR
     echo "(no stack address: the run ended before the stack was up)" >"$1/unfinished-tasks.txt"
     return 0
   fi
-  psql -X -q "$DATABASE_URL" -c "SELECT t.task_uuid, nt.name, tt.to_state, tt.created_at AS since
+  # A stack that hangs must not hang the run's exit: psql gives up connecting after 5 s.
+  PGCONNECT_TIMEOUT=5 psql -X -q "$DATABASE_URL" -c "SELECT t.task_uuid, nt.name, tt.to_state, tt.created_at AS since
     FROM tasker.tasks t
     JOIN tasker.task_transitions tt ON tt.task_uuid = t.task_uuid AND tt.most_recent
     JOIN tasker.named_tasks nt ON nt.named_task_uuid = t.named_task_uuid
