@@ -2,10 +2,11 @@
 //!
 //! A chapter's code blocks say, in the words after their language, how the book's tests
 //! verify them (`console,run`, `json,output`, `ts,checked-tsc,not-run-npm` …). This crate
-//! parses those words once ([`fence`]), loads the book as readers see it ([`book`]) with what it includes ([`includes`]), holds
-//! the rules a chapter must follow ([`policy`]), counts what each chapter's blocks claim
-//! ([`summary`]), joins a test run's evidence into a report ([`report`]), and renders badges,
-//! summaries and a provenance stamp into the HTML ([`render`], the mdBook preprocessor).
+//! parses those words once ([`fence`]), loads the book as readers see it ([`book`]) with the
+//! files it includes ([`includes`]), holds the rules a chapter must follow ([`policy`]),
+//! counts what each chapter's blocks claim ([`summary`]), joins a test run's evidence into a
+//! report ([`report`]), and renders badges, summaries and a provenance stamp into the HTML
+//! ([`render`], the mdBook preprocessor).
 //! Labels and reasons are data: `vocabulary.toml` ([`vocabulary`]).
 //!
 //! Everything here runs without a stack; the tests that need Tasker live in the workspace's
