@@ -171,13 +171,16 @@ machine_busy_ms() {
 # on disk, hashed by git into one tree id (through a scratch index; the real one is left
 # alone). Equal ids mean equal sources, committed or not: the drift check's copy is made of
 # exactly these files. Fails, quietly, outside a git checkout (there is nothing to compare).
+# The objects git writes on the way go to a scratch object folder too, reading the
+# checkout's own as an alternate: hashing leaves nothing behind in the repository.
 tree_fingerprint() {
-  local index rc=0
-  git -C "$QS_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 1
-  index=$(mktemp)
-  rm -f "$index"
-  (cd "$QS_ROOT" && export GIT_INDEX_FILE=$index && git add -A . && git write-tree) || rc=$?
-  rm -f "$index"
+  local scratch objects rc=0
+  objects=$(git -C "$QS_ROOT" rev-parse --path-format=absolute --git-path objects 2>/dev/null) || return 1
+  scratch=$(mktemp -d)
+  mkdir "$scratch/objects"
+  (cd "$QS_ROOT" && export GIT_INDEX_FILE=$scratch/index GIT_OBJECT_DIRECTORY=$scratch/objects \
+    GIT_ALTERNATE_OBJECT_DIRECTORIES=$objects && git add -A . && git write-tree) || rc=$?
+  rm -rf "$scratch"
   return $rc
 }
 
