@@ -551,7 +551,7 @@ with_app() {
 # are not complete, newest first, with their state.
 keep_evidence() { # DIR
   mkdir -p "$1"
-  cp -p "$QS_STATE"/logs/*.log "$1/" 2>/dev/null || :
+  if compgen -G "$QS_STATE/logs/*.log" >/dev/null; then cp -p "$QS_STATE"/logs/*.log "$1/"; fi
   if [ -d "$QS_STATE/report/results" ]; then cp -rp "$QS_STATE/report/results" "$1/"; fi
   if [ -z "${DATABASE_URL:-}" ]; then
     echo "(no stack address: the run ended before the stack was up)" >"$1/unfinished-tasks.txt"
