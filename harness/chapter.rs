@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use book_verification::{Block, Chapter, Evidence, Outcome, Record, Verification};
+use book_verification::requirements::first_unmet;
+use book_verification::{Block, Chapter, Evidence, Outcome, Record, Verification, Vocabulary};
 
 use crate::{evidence, overwrite, overwrite_snapshots, paths, redact, session::Session, stack};
 
@@ -33,11 +34,23 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
     let mut session = Session::start(&paths::repo_root(), dir)?;
     let mut last_run: Option<(&Block, String)> = None;
     let mut rewrites = Vec::new();
+    // From a block whose requirement is not installed on, the chapter is not run here.
+    let unmet = first_unmet(chapter, &paths::repo_root(), Vocabulary::get());
     let fail = |outcomes: &mut BTreeMap<usize, Outcome>, block: &Block, message: String| {
         outcomes.insert(block.index, Outcome::Failed { message: message.clone() });
         message
     };
     for block in &chapter.blocks {
+        if let Some(unmet) = unmet.as_ref().filter(|u| u.covers(block)) {
+            if block.index == unmet.from_index {
+                eprintln!(
+                    "  not running {file}:{} and the rest of the chapter: {}",
+                    block.line, unmet.reason
+                );
+            }
+            outcomes.insert(block.index, Outcome::NotRun { reason: unmet.reason.clone() });
+            continue;
+        }
         let t0 = Instant::now();
         let id = format!("block-{}", block.line);
         match &block.verification {

@@ -10,7 +10,7 @@ use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use serde::{Deserialize, Serialize};
 
-use crate::fence::{Fence, Verification};
+use crate::fence::{Fence, RequirementKey, Verification};
 use crate::markdown;
 use crate::policy::{Problem, ProblemKind};
 use crate::vocabulary::Vocabulary;
@@ -28,6 +28,9 @@ pub struct Block {
     pub info: String,
     pub lang: String,
     pub verification: Verification,
+    /// What the block needs installed to run (`needs-<requirement>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<RequirementKey>,
     /// The body as readers see it (includes expanded).
     pub shown: String,
     /// The listing file the body is included from (relative to the repository), when the
@@ -165,6 +168,7 @@ fn blocks_of(chapter: &Chapter, vocabulary: &Vocabulary, problems: &mut Vec<Prob
                 info,
                 lang: fence.lang,
                 verification: fence.verification,
+                needs: fence.needs,
                 shown: shown.body,
             }),
             Err(error) => problems.push(Problem::new(&file, raw.line, ProblemKind::Fence { info, error })),

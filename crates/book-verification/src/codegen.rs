@@ -105,6 +105,7 @@ mod tests {
             info: info.into(),
             lang: "rust".into(),
             verification: fence(info),
+            needs: None,
             shown: "fn main() {}\n".into(),
             include: None,
         };

@@ -133,7 +133,9 @@ impl TestTarget {
             TestTarget::BunTest { file, name } => {
                 let file = file.as_deref().map(|f| format!(" '{f}'")).unwrap_or_default();
                 let name = name.as_deref().map(|n| format!(" -t '{n}'")).unwrap_or_default();
-                format!("cd listings/bun && TASKER_TEMPLATE_PATH=$PWD/templates bun test{file}{name}")
+                format!(
+                    "cd listings/bun && TASKER_TEMPLATE_PATH=$PWD/templates RUST_LOG=warn bun test{file}{name}"
+                )
             }
             TestTarget::RubyTest { file, name } => {
                 let name = name.as_deref().map(|n| format!(" -n '/{n}/'")).unwrap_or_default();

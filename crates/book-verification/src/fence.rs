@@ -12,6 +12,8 @@
 //! ts,checked-tsc,not-run-npm       checked, and not executed here for a reason
 //! console,not-run-docker           not executed here, for a reason
 //! mermaid                          a diagram generated from a task template
+//! console,run,needs-ts-worker      run only where a requirement is installed; elsewhere
+//!                                  this block and the rest of its chapter are not run
 //! ```
 
 use std::fmt;
@@ -50,6 +52,18 @@ impl Checker {
 pub struct ReasonKey(String);
 
 impl ReasonKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The key of a `needs-<requirement>` word, known to be in the vocabulary: something a run
+/// block needs that a machine may lack (a package no registry it reaches has).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RequirementKey(String);
+
+impl RequirementKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -218,6 +232,8 @@ impl Verification {
 pub struct Fence {
     pub lang: String,
     pub verification: Verification,
+    /// What the block needs installed to run (`needs-<requirement>`); only `run` blocks.
+    pub needs: Option<RequirementKey>,
 }
 
 /// Languages whose `run` blocks go to the chapter's bash session.
@@ -225,7 +241,7 @@ pub const SHELL_LANGS: [&str; 3] = ["console", "bash", "sh"];
 
 /// The words a fence may carry after its language, for error messages.
 pub const ALLOWED_WORDS: &str =
-    "run, background, port-N, output, tested, compile, checked-<tool>, not-run-<reason>";
+    "run, background, port-N, needs-<requirement>, output, tested, compile, checked-<tool>, not-run-<reason>";
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FenceError {
@@ -257,6 +273,10 @@ pub enum FenceError {
     RustBackground,
     #[error("a mermaid diagram takes no words: it is generated and compared by tests/diagrams.rs")]
     MermaidWords,
+    #[error("`needs-{requirement}` names no requirement in vocabulary.toml (known: {known})")]
+    UnknownRequirement { requirement: String, known: String },
+    #[error("`needs-<requirement>` is only for shell `run` blocks (with or without `background`)")]
+    NeedsWithoutRun,
 }
 
 impl Fence {
@@ -273,7 +293,7 @@ impl Fence {
         }
         if lang == "mermaid" {
             return if words.is_empty() {
-                Ok(Fence { lang, verification: Verification::Generated })
+                Ok(Fence { lang, verification: Verification::Generated, needs: None })
             } else {
                 Err(FenceError::MermaidWords)
             };
@@ -284,6 +304,7 @@ impl Fence {
         let mut reason = None;
         let mut background = false;
         let mut port = None;
+        let mut needs = None;
         for word in &words {
             match *word {
                 "run" | "output" | "tested" | "compile" => primary.push(word),
@@ -300,6 +321,16 @@ impl Fence {
                     })?;
                     primary.push(word);
                     checker = Some(found);
+                }
+                w if w.starts_with("needs-") => {
+                    let key = &w["needs-".len()..];
+                    if vocabulary.requirement(key).is_none() {
+                        return Err(FenceError::UnknownRequirement {
+                            requirement: key.to_string(),
+                            known: vocabulary.requirement_keys().collect::<Vec<_>>().join(", "),
+                        });
+                    }
+                    needs = Some(RequirementKey(key.to_string()));
                 }
                 w if w.starts_with("not-run-") => {
                     let key = &w["not-run-".len()..];
@@ -336,6 +367,9 @@ impl Fence {
                 return Err(FenceError::PortWithoutBackground);
             }
         }
+        if needs.is_some() && !matches!(verification, Verification::Run | Verification::Server { .. }) {
+            return Err(FenceError::NeedsWithoutRun);
+        }
         if let Verification::Checked { checker } | Verification::CheckedNotRun { checker, .. } = verification
         {
             let languages = vocabulary.checker_languages(checker);
@@ -347,7 +381,7 @@ impl Fence {
                 });
             }
         }
-        Ok(Fence { lang, verification })
+        Ok(Fence { lang, verification, needs })
     }
 }
 
@@ -491,6 +525,24 @@ mod tests {
             ["console,run,output", "rust,tested,compile", "ts,checked-tsc,tested", "console,run,not-run-npm"]
         {
             assert!(matches!(parse(info), Err(FenceError::Conflicting { .. })), "{info}");
+        }
+    }
+
+    #[test]
+    fn needs_names_a_known_requirement_of_a_shell_run() {
+        let fence = |info: &str| Fence::parse(info, Vocabulary::get());
+        let server = fence("console,run,background,port-3002,needs-ts-worker").unwrap();
+        assert_eq!(server.verification, Verification::Server { port: 3002 });
+        assert_eq!(server.needs.as_ref().map(RequirementKey::as_str), Some("ts-worker"));
+        assert_eq!(fence("console,run").unwrap().needs, None);
+        assert!(matches!(
+            fence("console,run,needs-left-pad"),
+            Err(FenceError::UnknownRequirement { requirement, .. }) if requirement == "left-pad"
+        ));
+        for info in
+            ["json,output,needs-ts-worker", "ts,checked-tsc,needs-ts-worker", "rust,run,needs-ts-worker"]
+        {
+            assert_eq!(fence(info).map(|f| f.needs), Err(FenceError::NeedsWithoutRun), "{info}");
         }
     }
 

@@ -25,12 +25,13 @@ pub mod pins;
 pub mod policy;
 pub mod render;
 pub mod report;
+pub mod requirements;
 pub mod summary;
 pub mod versions;
 pub mod vocabulary;
 
 pub use book::{Block, Book, Chapter};
-pub use fence::{Category, Checker, Fence, FenceError, Kind, Verification};
+pub use fence::{Category, Checker, Fence, FenceError, Kind, RequirementKey, Verification};
 pub use policy::{Problem, ProblemKind};
 pub use report::{Evidence, Outcome, Record, Report};
 pub use vocabulary::Vocabulary;

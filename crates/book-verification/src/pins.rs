@@ -19,6 +19,8 @@ enum Scope {
     CargoManifests,
     /// The workspace's Cargo.toml: the version map.
     WorkspaceManifest,
+    /// Markdown: the chapters and the README, where a version in a sentence is a claim too.
+    Prose,
 }
 
 impl Scope {
@@ -27,6 +29,7 @@ impl Scope {
             Scope::Everywhere => true,
             Scope::CargoManifests => file == "Cargo.toml" || file.ends_with("/Cargo.toml"),
             Scope::WorkspaceManifest => file == "Cargo.toml",
+            Scope::Prose => file.ends_with(".md"),
         }
     }
 }
@@ -40,7 +43,7 @@ struct Pattern {
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     let p = |language, regex: &str, scope| Pattern { language, regex: Regex::new(regex).unwrap(), scope };
-    use Scope::{CargoManifests, Everywhere, WorkspaceManifest};
+    use Scope::{CargoManifests, Everywhere, Prose, WorkspaceManifest};
     vec![
         p(
             Language::Rust,
@@ -65,6 +68,10 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         p(Language::Python, r"`tasker-py`\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Everywhere),
         p(Language::TypeScript, r"`@tasker-systems/tasker`\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Everywhere),
         p(Language::Ruby, r"`tasker-rb`\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Everywhere),
+        // The server's version in a sentence: "Tasker 0.1.8", "Tasker **0.1.8**", "a 0.1.8 server".
+        p(Language::Rust, r"\bTasker(?:\s+server)?\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Prose),
+        p(Language::Rust, r"`tasker-ctl`\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Prose),
+        p(Language::Rust, r"\b([0-9]+\.[0-9]+\.[0-9]+)\**\s+(?:orchestration\s+)?server\b", Prose),
     ]
 });
 
@@ -196,6 +203,15 @@ mod tests {
     fn finds_versions_named_in_prose() {
         let pins = pins_in("src/quickstart/rails.md", "uses `tasker-rb` **0.1.10** and `tasker-py` 0.1.8");
         assert_eq!(pins.iter().map(|p| p.version.as_str()).collect::<Vec<_>>(), ["0.1.10", "0.1.8"]);
+    }
+
+    #[test]
+    fn finds_the_server_version_in_sentences_of_markdown_only() {
+        let text = "against Tasker **0.1.8**, for a 0.1.8 server; Tasker 0.1.9 can answer 500";
+        let pins = pins_in("src/toward-production.md", text);
+        let found: Vec<(Language, &str)> = pins.iter().map(|p| (p.language, p.version.as_str())).collect();
+        assert_eq!(found, [(Language::Rust, "0.1.8"), (Language::Rust, "0.1.8"), (Language::Rust, "0.1.9")]);
+        assert!(pins_in("crates/book-verification/src/render.rs", text).is_empty(), "test data is not prose");
     }
 
     #[test]

@@ -246,6 +246,7 @@ mod tests {
             info: info.into(),
             lang: fence.lang,
             verification: fence.verification,
+            needs: None,
             shown: shown.into(),
             include: include.map(String::from),
         }
@@ -318,10 +319,10 @@ mod tests {
 
     #[test]
     fn tested_needs_a_suite_that_runs_the_file() {
-        let ch = chapter(vec![block(0, "ts,tested", "x\n", Some("listings/bun/src/handlers/ecommerce.ts"))]);
+        let ch = chapter(vec![block(0, "ts,tested", "x\n", Some("listings/bun/tests/app.test.ts"))]);
         assert_eq!(
             kinds(&ch),
-            vec![ProblemKind::NotCovered { file: "listings/bun/src/handlers/ecommerce.ts".into() }]
+            vec![ProblemKind::NotCovered { file: "listings/bun/tests/app.test.ts".into() }]
         );
     }
 

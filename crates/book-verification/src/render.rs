@@ -46,7 +46,13 @@ impl Badge {
                 format!("{detail}, when the test suite runs; this build has no test report to say it did"),
             ),
             Some(Outcome::Passed) => ("passed", label, detail),
-            Some(Outcome::NotRun { .. }) => ("not-run", with_reason(label), detail),
+            // A checked block that cannot run carries its reason on the fence.
+            Some(Outcome::NotRun { .. }) if reason.is_some() => ("not-run", with_reason(label), detail),
+            // A run block whose requirement is missing on the machine that built the report.
+            Some(Outcome::NotRun { reason }) => {
+                let not_run = v.kind("not-run");
+                ("not-run", format!("{}: {reason}", not_run.label), format!("{detail}; {}", not_run.detail))
+            }
             Some(Outcome::Failed { message }) => {
                 ("failed", format!("{label}: FAILED in the last test run"), first_line(message).to_string())
             }
@@ -75,6 +81,7 @@ fn css_class(category: Category, result: &str) -> &'static str {
     match (result, category) {
         ("failed" | "missing", _) => "failed",
         ("unverified", _) => "unverified",
+        ("not-run", Category::Executed) => "not-run",
         (_, Category::Executed) => "executed",
         (_, Category::Checked) => "checked",
         (_, Category::NotRun) => "not-run",
@@ -131,7 +138,11 @@ pub fn render_chapter(
     let mut unproven = 0;
     for badge in &badges {
         match badge.result {
-            "passed" | "not-run" => totals.add(badge.kind.category()),
+            "passed" => totals.add(badge.kind.category()),
+            // A checked block that cannot run still passed its check; a run block not run
+            // here (a missing requirement) is not run.
+            "not-run" if badge.kind.category() == Category::Checked => totals.add(Category::Checked),
+            "not-run" => totals.add(Category::NotRun),
             "failed" | "missing" => unproven += 1,
             _ => {}
         }
@@ -394,6 +405,25 @@ mod tests {
             b[1]
         );
         assert!(html.contains("0 executed, 0 checked, 1 not run here, 2 failed or missing"), "{html}");
+    }
+
+    #[test]
+    fn a_run_block_not_run_here_says_why_and_counts_as_not_run() {
+        let reason = "@tasker-systems/tasker is not installed";
+        let report = report_with(&[
+            Outcome::NotRun { reason: reason.into() },
+            Outcome::NotRun { reason: reason.into() },
+            Outcome::NotRun { reason: "x".into() },
+        ]);
+        let html = render_chapter("ch.md", CHAPTER, Some(&report), Vocabulary::get()).unwrap();
+        let b = badges(&html);
+        assert!(
+            b[0].contains("data-result=\"not-run\"") && b[0].contains("verification-not-run"),
+            "{}",
+            b[0]
+        );
+        assert!(b[0].contains(&format!(">not executed here: {reason}</span>")), "{}", b[0]);
+        assert!(html.contains("0 executed, 0 checked, 3 not run here"), "{html}");
     }
 
     #[test]

@@ -264,7 +264,11 @@ impl Report {
             if let Some(category) = crate::fence::Kind::from_key(&b.kind).map(|k| k.category()) {
                 match b.outcome {
                     Outcome::Passed => totals.add(category),
-                    Outcome::NotRun { .. } => totals.add(category),
+                    // A checked block that cannot run still passed its check.
+                    Outcome::NotRun { .. } if category == crate::fence::Category::Checked => {
+                        totals.add(category)
+                    }
+                    Outcome::NotRun { .. } => totals.add(crate::fence::Category::NotRun),
                     _ => {}
                 }
             }
@@ -351,6 +355,7 @@ mod tests {
             info: info.into(),
             lang: fence.lang,
             verification: fence.verification,
+            needs: None,
             shown: format!("block {index}\n"),
             include: include.map(String::from),
         }

@@ -14,6 +14,7 @@ pub struct Vocabulary {
     kinds: BTreeMap<String, Label>,
     checkers: BTreeMap<String, CheckerEntry>,
     reasons: BTreeMap<String, Reason>,
+    requirements: BTreeMap<String, Requirement>,
     suites: BTreeMap<String, Suite>,
 }
 
@@ -36,6 +37,18 @@ struct CheckerEntry {
 #[serde(deny_unknown_fields)]
 pub struct Reason {
     pub text: String,
+}
+
+/// Something a `needs-<requirement>` block must have installed to run.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// What it is, for the badge and the "How this book is verified" page.
+    pub what: String,
+    /// Why a machine may lack it, said where it is missing.
+    pub missing: String,
+    /// A file (relative to the repository) that exists exactly when it is installed.
+    pub installed_when: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +109,14 @@ impl Vocabulary {
         self.reasons.keys().map(String::as_str)
     }
 
+    pub fn requirement(&self, key: &str) -> Option<&Requirement> {
+        self.requirements.get(key)
+    }
+
+    pub fn requirement_keys(&self) -> impl Iterator<Item = &str> {
+        self.requirements.keys().map(String::as_str)
+    }
+
     pub fn suite(&self, name: &str) -> Option<&Suite> {
         self.suites.get(name)
     }
@@ -138,7 +159,7 @@ mod tests {
     #[test]
     fn a_vocabulary_missing_a_kind_is_refused() {
         let err = Vocabulary::parse(
-            "[kinds.run]\nlabel = \"x\"\ndetail = \"y\"\n[checkers]\n[reasons]\n[suites]\n",
+            "[kinds.run]\nlabel = \"x\"\ndetail = \"y\"\n[checkers]\n[reasons]\n[requirements]\n[suites]\n",
         )
         .unwrap_err();
         assert!(err.contains("lacks") && err.contains("output"), "{err}");
@@ -149,7 +170,8 @@ mod tests {
         let v = Vocabulary::get();
         assert_eq!(v.suite_covering("listings/axum/src/orders.rs"), Some("axum"));
         assert_eq!(v.suite_covering("listings/bun/src/app.ts"), Some("bun"));
-        assert_eq!(v.suite_covering("listings/bun/src/handlers/ecommerce.ts"), None);
+        assert_eq!(v.suite_covering("listings/bun/src/handlers/ecommerce.ts"), Some("bun-worker"));
+        assert_eq!(v.suite_covering("listings/bun/tests/app.test.ts"), None);
         assert_eq!(v.suite_covering("listings/axumx/src/lib.rs"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! The verification model from the command line, for scripts/test and for authors.
 //!
 //!   book-verification check               the book's rules (what build.rs enforces)
-//!   book-verification record suite NAME passed|failed [MESSAGE] [--seconds S]
+//!   book-verification record suite NAME passed|failed [MESSAGE]|not-run REQUIREMENT [--seconds S]
 //!                                         a listing suite's result, as evidence
 //!   book-verification timings             the measured chapters and suites, slowest first
 //!   book-verification report [--out FILE] join the evidence into the verification report
@@ -20,7 +20,7 @@ use book_verification::report::{DriftResult, Provenance, git_state, read_records
 use book_verification::versions::{Language, Versions};
 use book_verification::{Book, Evidence, Outcome, Record, Report, Vocabulary, links, policy};
 
-const USAGE: &str = "usage: book-verification [--root DIR] <check | record suite NAME passed|failed [MESSAGE] [--seconds S] | timings | report [--out FILE] | links BOOK_DIR | pins [set LANGUAGE VERSION]>";
+const USAGE: &str = "usage: book-verification [--root DIR] <check | record suite NAME passed|failed [MESSAGE]|not-run REQUIREMENT [--seconds S] | timings | report [--out FILE] | links BOOK_DIR | pins [set LANGUAGE VERSION]>";
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -124,7 +124,16 @@ fn record(root: &Path, args: &[String], seconds: Option<&str>) -> Result<(), Str
     let outcome = match status.as_str() {
         "passed" => Outcome::Passed,
         "failed" => Outcome::Failed { message: rest.join(" ") },
-        other => return Err(format!("`{other}` is not passed or failed\n{USAGE}")),
+        // Not run because a requirement (vocabulary.toml) is missing: its text is the reason.
+        "not-run" => {
+            let key = rest.first().map(String::as_str).unwrap_or("");
+            let requirement = vocabulary.requirement(key).ok_or_else(|| {
+                let known: Vec<&str> = vocabulary.requirement_keys().collect();
+                format!("not-run needs a requirement of vocabulary.toml (known: {})", known.join(", "))
+            })?;
+            Outcome::NotRun { reason: requirement.missing.clone() }
+        }
+        other => return Err(format!("`{other}` is not passed, failed or not-run\n{USAGE}")),
     };
     let mut record = Record::new(Evidence::Suite { suite: name.clone() }, outcome);
     if let Some(text) = seconds {
