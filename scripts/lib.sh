@@ -472,18 +472,38 @@ ensure_bun_deps() {
   fi
 }
 
-# @tasker-systems/tasker is installed wherever the npm registry has it (without touching
-# package.json or bun.lock), so the Bun suite's worker tests and the strict type check run
-# there. The registry this book's CI reaches answers 404: there they are reported as skipped.
+# @tasker-systems/tasker, the Bun app's worker, without touching package.json or bun.lock
+# (readers run `bun add @tasker-systems/tasker@<version>`): from the npm registry when it has
+# that version, else from the package tarball that TASKER_TS_PACKAGE names (a .tgz, or a
+# folder holding tasker-systems-tasker-<version>.tgz). With neither, the Bun chapter's worker
+# blocks and the worker suite are reported as not run (vocabulary.toml, requirements.ts-worker).
+# Exports QS_TS_WORKER=installed|missing for the Bun suite: installed, its tests may not skip.
 ensure_tasker_npm_package() {
-  local dir=$QS_ROOT/listings/bun spec=@tasker-systems/tasker@$QS_TASKER_NPM_VERSION
-  [ -d "$dir/node_modules/@tasker-systems/tasker" ] && return
-  if npm view "$spec" version >/dev/null 2>&1; then
-    step "installing $spec (the registry has it: the Bun worker tests will run)"
-    (cd "$dir" && bun add --silent --no-save "$spec") >&2
-  else
-    info "$spec is not on this npm registry: the Bun worker tests are reported as skipped"
+  local dir=$QS_ROOT/listings/bun version=$QS_TASKER_NPM_VERSION source=
+  local installed=$dir/node_modules/@tasker-systems/tasker/package.json
+  export QS_TS_WORKER=missing
+  if [ "$(jq -r .version "$installed" 2>/dev/null)" = "$version" ]; then
+    QS_TS_WORKER=installed
+    return
   fi
+  if npm view "@tasker-systems/tasker@$version" version >/dev/null 2>&1; then
+    source=@tasker-systems/tasker@$version
+  elif [ -n "${TASKER_TS_PACKAGE:-}" ]; then
+    source=$TASKER_TS_PACKAGE
+    [ -d "$source" ] && source=$source/tasker-systems-tasker-$version.tgz
+    [ -f "$source" ] || die "TASKER_TS_PACKAGE=$TASKER_TS_PACKAGE: no such package tarball ($source)"
+    source=$(cd "$(dirname "$source")" && pwd)/$(basename "$source")
+  else
+    info "@tasker-systems/tasker@$version: not on this npm registry and TASKER_TS_PACKAGE is unset;"
+    info "the Bun chapter's worker blocks and the bun-worker suite are reported as not run"
+    return
+  fi
+  step "installing @tasker-systems/tasker $version from $source (the Bun worker runs)"
+  (cd "$dir" && bun add --silent --no-save "$source") >&2
+  local got
+  got=$(jq -r .version "$installed" 2>/dev/null) || got=none
+  [ "$got" = "$version" ] || die "installing from $source gave @tasker-systems/tasker $got, not $version"
+  QS_TS_WORKER=installed
 }
 
 # Ruby and RuboCop from Debian, for the Rails listing's checks and its standard-library tests.
@@ -579,8 +599,8 @@ run_suite() { # NAME
     # pytest exits 5 when it collected nothing: that is a failure here, like any other.
     fastapi) (cd "$QS_ROOT/listings/fastapi" && exec "$QS_STATE/venv-fastapi/bin/python" -m pytest -rfE) ;;
     # The native worker (where it installs) reads the template folder from the environment
-    # Bun starts with.
-    bun) (cd "$QS_ROOT/listings/bun" && TASKER_TEMPLATE_PATH=$PWD/templates exec bun test) ;;
+    # Bun starts with; RUST_LOG sets its log level on both sides of the FFI.
+    bun) (cd "$QS_ROOT/listings/bun" && TASKER_TEMPLATE_PATH=$PWD/templates RUST_LOG=warn exec bun test) ;;
     # The polling helper's tests wait on ecommerce_rs tasks, which the Axum app's worker runs.
     rails-stdlib)
       with_app axum 3001 "$QS_ROOT/listings/axum" "$CARGO_TARGET_DIR/debug/axum-quickstart" \
