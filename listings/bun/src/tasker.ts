@@ -134,10 +134,15 @@ export class TaskerApi {
 
   // ANCHOR: wait_for_task_completion
   /** Polls until the task is `complete`, has stopped for good, or maxWaitMs pass.
-   *  Starts at 10 ms between polls and backs off to 50 ms. */
-  async waitForTaskCompletion(taskUuid: string, maxWaitMs = 30_000): Promise<Task> {
+   *  Polls every pollIntervalMs; the first polls come sooner (10, 20, 40 ms …), since
+   *  most tasks finish well within a second. */
+  async waitForTaskCompletion(
+    taskUuid: string,
+    maxWaitMs = 30_000,
+    pollIntervalMs = 50,
+  ): Promise<Task> {
     const started = performance.now();
-    let interval = 10;
+    let interval = Math.min(10, pollIntervalMs);
     for (;;) {
       const task = await this.getTask(taskUuid);
       if (task.status === "complete") return task;
@@ -161,7 +166,7 @@ export class TaskerApi {
         throw new WaitError(message, status, pending);
       }
       await Bun.sleep(interval);
-      interval = Math.min(interval * 2, 50);
+      interval = Math.min(interval * 2, pollIntervalMs);
     }
   }
   // ANCHOR_END: wait_for_task_completion
