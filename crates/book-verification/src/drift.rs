@@ -4,9 +4,12 @@
 //! other way makes the case broken, which fails the check as surely as a miss.
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 
 use serde::Deserialize;
+
+use crate::vocabulary::Vocabulary;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +30,10 @@ pub struct Case {
     pub test: TestTarget,
     /// A fragment of the test's output that shows it failed for this mistake.
     pub expect: String,
+    /// A requirement of vocabulary.toml the test needs (`ts-worker`): where it is not
+    /// installed, the case is not run, and says so, rather than counted as missed.
+    #[serde(default)]
+    pub needs: Option<String>,
 }
 
 /// The tests a case may name. Each maps to one command, run in the copy.
@@ -174,8 +181,25 @@ impl Cases {
             if case.expect.trim().is_empty() {
                 return Err(format!("case `{}`: expect must name a fragment of the failure", case.name));
             }
+            if let Some(key) = &case.needs
+                && Vocabulary::get().requirement(key).is_none()
+            {
+                return Err(format!(
+                    "case `{}`: needs `{key}`, which vocabulary.toml does not name",
+                    case.name
+                ));
+            }
         }
         Ok(cases)
+    }
+}
+
+impl Case {
+    /// Why the case cannot run in the repository at `root`: its test needs a requirement
+    /// that is not installed there.
+    pub fn not_runnable_under(&self, root: &Path) -> Option<&'static str> {
+        let requirement = Vocabulary::get().requirement(self.needs.as_deref()?)?;
+        (!root.join(&requirement.installed_when).exists()).then_some(requirement.missing.as_str())
     }
 }
 
@@ -223,7 +247,20 @@ mod tests {
             replace: "/api/v1/tasks".into(),
             test: TestTarget::Build,
             expect: expect.into(),
+            needs: None,
         }
+    }
+
+    #[test]
+    fn a_case_that_needs_what_is_missing_does_not_run() {
+        let mut c = case("x");
+        let empty = std::env::temp_dir().join(format!("bv-drift-needs-{}", std::process::id()));
+        assert_eq!(c.not_runnable_under(&empty), None, "no requirement: it runs");
+        c.needs = Some("ts-worker".into());
+        assert!(c.not_runnable_under(&empty).is_some_and(|why| why.contains("TASKER_TS_PACKAGE")));
+        let unknown = "[[case]]\nname = \"n\"\nfile = \"f\"\nfind = \"a\"\nreplace = \"b\"\n\
+                       test = \"build\"\nexpect = \"e\"\nneeds = \"left-pad\"\n";
+        assert!(Cases::parse(unknown).unwrap_err().contains("left-pad"));
     }
 
     #[test]

@@ -85,6 +85,12 @@ fn run() -> Result<bool, String> {
     let started = Instant::now();
 
     // Baseline: a test that already fails on the unmodified copy would "catch" anything.
+    // Cases whose test needs what this machine lacks are not run, and say why.
+    let (cases, unrunnable): (Vec<&Case>, Vec<&Case>) =
+        cases.iter().partition(|c| c.not_runnable_under(&root).is_none());
+    for case in &unrunnable {
+        println!("  not run {:<46} {}", case.name, case.not_runnable_under(&root).unwrap_or(""));
+    }
     let targets: BTreeSet<&TestTarget> = cases.iter().map(|c| &c.test).collect();
     if options.suite_passed {
         println!("baseline: the suite that just ran on this tree passed every test used below");
