@@ -6,9 +6,9 @@
 //! Any app with this book's API works: scripts/bench-quickstarts runs it against the Axum
 //! app and the FastAPI app.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use axum_quickstart::tasker::TaskerApi;
+use axum_quickstart::tasker::{MAX_WAIT, POLL_INTERVAL, TaskerApi};
 use serde_json::{Value, json};
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -52,7 +52,7 @@ async fn run(
             .parse()
             .unwrap();
         tasker
-            .wait_for_task_completion(uuid, Duration::from_secs(30))
+            .wait_for_task_completion(uuid, MAX_WAIT, POLL_INTERVAL)
             .await
             .unwrap();
         let observed_at = chrono::Utc::now();

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use axum_quickstart::tasker::{TaskRequest, TaskerApi, WaitError};
+use axum_quickstart::tasker::{POLL_INTERVAL, TaskRequest, TaskerApi, WaitError};
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -150,7 +150,7 @@ async fn an_order_runs_all_five_steps_and_prices_the_cart() {
     let task_uuid = uuid_of(&created["task_uuid"]);
 
     let task = tasker()
-        .wait_for_task_completion(task_uuid, Duration::from_secs(20))
+        .wait_for_task_completion(task_uuid, Duration::from_secs(20), POLL_INTERVAL)
         .await
         .unwrap();
     assert_eq!(task.status, "complete");
@@ -235,7 +235,7 @@ async fn a_step_that_fails_retryably_runs_again_and_completes() {
     let task_uuid = uuid_of(&created["task_uuid"]);
 
     let task = tasker()
-        .wait_for_task_completion(task_uuid, Duration::from_secs(20))
+        .wait_for_task_completion(task_uuid, Duration::from_secs(20), POLL_INTERVAL)
         .await
         .unwrap();
     assert_eq!(task.status, "complete");
@@ -259,7 +259,7 @@ async fn the_analytics_extracts_run_side_by_side() {
     assert_eq!(status, 201, "{created}");
     let task_uuid = uuid_of(&created["task_uuid"]);
     let task = tasker()
-        .wait_for_task_completion(task_uuid, Duration::from_secs(20))
+        .wait_for_task_completion(task_uuid, Duration::from_secs(20), POLL_INTERVAL)
         .await
         .unwrap();
     assert_eq!((task.total_steps, task.completed_steps), (8, 8));
@@ -344,7 +344,11 @@ async fn an_async_order_gets_its_task_in_the_background() {
     let record = settled_order(app().await, queued["id"].as_str().unwrap()).await;
     assert_eq!(record["status"], "submitted", "{record}");
     let task = tasker()
-        .wait_for_task_completion(uuid_of(&record["task_uuid"]), Duration::from_secs(20))
+        .wait_for_task_completion(
+            uuid_of(&record["task_uuid"]),
+            Duration::from_secs(20),
+            POLL_INTERVAL,
+        )
         .await
         .unwrap();
     assert_eq!(task.status, "complete");
@@ -537,7 +541,7 @@ async fn waiting_stops_early_with_the_failing_steps_error() {
     let task = tasker().create_task(&request).await.unwrap();
     let started = Instant::now();
     let err = tasker()
-        .wait_for_task_completion(task.task_uuid, Duration::from_secs(20))
+        .wait_for_task_completion(task.task_uuid, Duration::from_secs(20), POLL_INTERVAL)
         .await
         .unwrap_err();
     assert!(

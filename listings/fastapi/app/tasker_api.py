@@ -93,12 +93,13 @@ class TaskerApi:
 
     # ANCHOR: wait_for_task_completion
     async def wait_for_task_completion(
-        self, task_uuid: str, max_wait: float = 30.0
+        self, task_uuid: str, max_wait: float = 30.0, poll_interval: float = 0.05
     ) -> dict:
         """Polls until the task is `complete`, has stopped for good, or max_wait seconds
-        pass. Starts at 10 ms between polls and backs off to 50 ms."""
+        pass. Polls every poll_interval seconds; the first polls come sooner (10, 20,
+        40 ms …), since most tasks finish within a second."""
         started = time.monotonic()
-        interval = 0.01
+        interval = min(0.01, poll_interval)
         while True:
             task = await self.get_task(task_uuid)
             if task["status"] == "complete":
@@ -127,6 +128,6 @@ class TaskerApi:
                 )
                 raise WaitError(message, status, pending)
             await asyncio.sleep(interval)
-            interval = min(interval * 2, 0.05)
+            interval = min(interval * 2, poll_interval)
 
     # ANCHOR_END: wait_for_task_completion

@@ -39,16 +39,16 @@ class TaskPollingLiveTest < Minitest::Test
   end
 
   def test_returns_the_task_once_the_axum_worker_completes_it
-    task = TaskPolling.wait_for_task(create_task('ecommerce_rs', CART), base_url: URL,
-                                                                        timeout: 30)
+    task = TaskPolling.wait_for_task_completion(create_task('ecommerce_rs', CART),
+                                                base_url: URL, max_wait: 30)
     assert_equal 'complete', task['status']
     assert_equal 5, task['completed_steps']
   end
 
   def test_stops_early_with_the_failing_steps_error
     error = assert_raises(TaskPolling::WaitError) do
-      TaskPolling.wait_for_task(create_task('ecommerce_rs', []), base_url: URL,
-                                                                 timeout: 30)
+      TaskPolling.wait_for_task_completion(create_task('ecommerce_rs', []),
+                                           base_url: URL, max_wait: 30)
     end
     assert_equal 'blocked_by_failures', error.status
     assert_includes error.message, 'the cart has no items'
@@ -56,8 +56,8 @@ class TaskPollingLiveTest < Minitest::Test
 
   def test_times_out_naming_the_steps_still_waiting
     error = assert_raises(TaskPolling::WaitError) do
-      TaskPolling.wait_for_task(create_task('ecommerce_rb', CART), base_url: URL,
-                                                                   timeout: 0.3)
+      TaskPolling.wait_for_task_completion(create_task('ecommerce_rb', CART),
+                                           base_url: URL, max_wait: 0.3)
     end
     assert_match(/not complete after 0.3 s: .*unfinished: .*validate_cart \(enqueued\)/,
                  error.message)

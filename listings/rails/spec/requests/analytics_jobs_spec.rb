@@ -11,7 +11,8 @@ RSpec.describe 'Analytics jobs', type: :request do
     expect(response).to have_http_status(:created)
     task_uuid = response.parsed_body['task_uuid']
 
-    expect(wait_for_task(task_uuid, timeout: 30)).to include('completed_steps' => 8)
+    task = wait_for_task_completion(task_uuid, max_wait: 30)
+    expect(task).to include('completed_steps' => 8)
     results = TaskPolling.step_results(task_uuid)
     extracts = results.select { |name, _| name.start_with?('extract_') }
     starts = extracts.values.map { |r| Time.iso8601(r['started_at']) }

@@ -16,7 +16,7 @@ RSpec.describe 'Orders', type: :request do
     expect(response).to have_http_status(:created)
     order = response.parsed_body
 
-    task = wait_for_task(order['task_uuid'], timeout: 30)
+    task = wait_for_task_completion(order['task_uuid'], max_wait: 30)
     expect(task).to include('status' => 'complete', 'completed_steps' => 5)
     expect(Order.find(order['id']).total).to eq(BigDecimal('77.47'))
   end

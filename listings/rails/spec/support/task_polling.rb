@@ -22,34 +22,50 @@ module TaskPolling
 
   module_function
 
-  # Polls until the task is `complete` (returns it), has stopped for good, or `timeout`
-  # seconds pass (raises WaitError naming the failed or unfinished steps). Starts at 10 ms
-  # between polls and backs off to 50 ms, over one keep-alive connection.
-  def wait_for_task(task_uuid, base_url: orchestration_url, timeout: 30)
-    deadline = now + timeout
-    interval = 0.01
-    uri = URI(base_url)
-    Net::HTTP.start(uri.host, uri.port, open_timeout: 2, read_timeout: 10) do |http|
+  # Polls until the task is `complete` (returns it), has stopped for good, or `max_wait`
+  # seconds pass (raises WaitError naming the failed or unfinished steps). Polls every
+  # `poll_interval` seconds, the first polls sooner (10, 20, 40 ms …), over one keep-alive
+  # connection.
+  def wait_for_task_completion(task_uuid, max_wait: 30, poll_interval: 0.05,
+                               base_url: orchestration_url)
+    deadline = now + max_wait
+    interval = [0.01, poll_interval].min
+    connect(base_url) do |http|
       loop do
         task = get_json(http, "/v1/tasks/#{task_uuid}")
         return task if task['status'] == 'complete'
         raise stopped(http, task) if STOPPED.include?(task['status'])
 
-        raise timed_out(http, task, timeout) if now >= deadline
+        raise timed_out(http, task, max_wait) if now >= deadline
 
         sleep interval
-        interval = [interval * 2, 0.05].min
+        interval = [interval * 2, poll_interval].min
       end
     end
   end
 
-  # Each step's result by step name (GET …/workflow_steps: the task view has no results).
-  def step_results(task_uuid, base_url: orchestration_url)
-    uri = URI(base_url)
-    Net::HTTP.start(uri.host, uri.port, open_timeout: 2, read_timeout: 10) do |http|
-      get_json(http, "/v1/tasks/#{task_uuid}/workflow_steps")
-        .to_h { |s| [s['name'], s.dig('results', 'result')] }
+  # The task's steps, each with its result (the task view has no results).
+  def get_task_steps(task_uuid, base_url: orchestration_url)
+    connect(base_url) { |http| get_json(http, "/v1/tasks/#{task_uuid}/workflow_steps") }
+  end
+
+  # One step, with its result.
+  def get_step(task_uuid, step_uuid, base_url: orchestration_url)
+    connect(base_url) do |http|
+      get_json(http, "/v1/tasks/#{task_uuid}/workflow_steps/#{step_uuid}")
     end
+  end
+
+  # Each step's result by step name.
+  def step_results(task_uuid, base_url: orchestration_url)
+    get_task_steps(task_uuid, base_url:).to_h do |s|
+      [s['name'], s.dig('results', 'result')]
+    end
+  end
+
+  def connect(base_url, &)
+    uri = URI(base_url)
+    Net::HTTP.start(uri.host, uri.port, open_timeout: 2, read_timeout: 10, &)
   end
 
   def orchestration_url = ENV.fetch('ORCHESTRATION_URL', 'http://127.0.0.1:8080')
@@ -86,10 +102,10 @@ module TaskPolling
     WaitError.new(message, status: task['status'], detail:)
   end
 
-  def timed_out(http, task, timeout)
+  def timed_out(http, task, max_wait)
     unfinished = steps(http, task).reject { |s| s['current_state'] == 'complete' }
     detail = unfinished.map { |s| "#{s['name']} (#{s['current_state']})" }.join(', ')
-    message = "task #{task['task_uuid']} not complete after #{timeout} s: " \
+    message = "task #{task['task_uuid']} not complete after #{max_wait} s: " \
               "last status #{task['status']}, unfinished: #{detail}"
     WaitError.new(message, status: task['status'], detail:)
   end
