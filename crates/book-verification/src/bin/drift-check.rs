@@ -267,6 +267,12 @@ impl Copy {
         if let Err(e) = std::fs::write(&path, original) {
             return Verdict::Broken(format!("restoring {}: {e}", case.file));
         }
+        // A test may write tracked files from the mistake (the scaffold chapter regenerates
+        // code from the plugins): the next case must start from the unmodified copy.
+        let restored = self.command("git").args(["checkout", "-q", "--", "."]).status();
+        if !restored.is_ok_and(|s| s.success()) {
+            return Verdict::Broken("git checkout could not restore the copy's files".into());
+        }
         judge(case, passed, &output)
     }
 

@@ -1,0 +1,116 @@
+//! Runs the step handlers generated from the book's `quickstart-rust` plugin in a Tasker
+//! worker, creates one task of the generated template, waits for it, and prints each
+//! step's result.
+//!
+//!     cargo run --example scaffold -- NAMESPACE NAME CONTEXT_JSON
+//!
+//! The worker reads TASKER_CONFIG_PATH, TASKER_TEMPLATE_PATH and DATABASE_URL, as the
+//! Axum app's does; ORCHESTRATION_URL names the server. The REST client is the app's.
+
+mod handlers {
+    pub mod compose_greeting;
+    pub mod deliver_greeting;
+}
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use axum_quickstart::tasker::{MAX_WAIT, POLL_INTERVAL, TaskRequest, TaskerApi};
+use serde_json::Value;
+use tasker_shared::types::base::TaskSequenceStep;
+use tasker_worker::WorkerBootstrap;
+use tasker_worker::worker::handlers::{
+    HandlerDispatchConfig, HandlerDispatchService, LoadSheddingConfig, NoOpCallback,
+    StepHandler, StepHandlerRegistry,
+};
+
+/// The handlers by callable: what a template's `handler.callable` names.
+#[derive(Default)]
+struct Handlers(RwLock<HashMap<String, Arc<dyn StepHandler>>>);
+
+#[async_trait]
+impl StepHandlerRegistry for Handlers {
+    async fn get(&self, step: &TaskSequenceStep) -> Option<Arc<dyn StepHandler>> {
+        let callable = &step.step_definition.handler.callable;
+        self.0.read().unwrap().get(callable).cloned()
+    }
+
+    fn register(&self, name: &str, handler: Arc<dyn StepHandler>) {
+        self.0.write().unwrap().insert(name.to_string(), handler);
+    }
+
+    fn handler_available(&self, name: &str) -> bool {
+        self.0.read().unwrap().contains_key(name)
+    }
+
+    fn registered_handlers(&self) -> Vec<String> {
+        self.0.read().unwrap().keys().cloned().collect()
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [namespace, name, context] = args.as_slice() else {
+        anyhow::bail!(
+            "usage: cargo run --example scaffold -- NAMESPACE NAME CONTEXT_JSON"
+        );
+    };
+    let mut context: Value = serde_json::from_str(context)?;
+    // Tasker answers 409 to a second task with the same context: each run is new.
+    context["run_id"] = uuid::Uuid::new_v4().to_string().into();
+
+    let handlers = Handlers::default();
+    for handler in [
+        Arc::new(handlers::compose_greeting::ComposeGreeting) as Arc<dyn StepHandler>,
+        Arc::new(handlers::deliver_greeting::DeliverGreeting),
+    ] {
+        handlers.register(&handler.name().to_string(), handler);
+    }
+    // The worker registers the templates under TASKER_TEMPLATE_PATH, then routes the
+    // steps it receives to the handlers.
+    let mut worker = WorkerBootstrap::bootstrap().await?;
+    let channels = worker.take_dispatch_handles().ok_or_else(|| {
+        anyhow::anyhow!("the worker's dispatch channels were already taken")
+    })?;
+    let config = HandlerDispatchConfig {
+        max_concurrent_handlers: 4,
+        handler_timeout: Duration::from_secs(30),
+        service_id: "scaffold".into(),
+        load_shedding: LoadSheddingConfig::default(),
+    };
+    let (service, _capacity) = HandlerDispatchService::with_callback(
+        channels.dispatch_receiver,
+        channels.completion_sender,
+        Arc::new(handlers),
+        config,
+        Arc::new(NoOpCallback),
+    );
+    tokio::spawn(service.run());
+
+    let url =
+        std::env::var("ORCHESTRATION_URL").unwrap_or("http://127.0.0.1:8080".into());
+    let api = TaskerApi::new(&url);
+    let request = TaskRequest {
+        name: name.clone(),
+        namespace: namespace.clone(),
+        version: "1.0.0".into(),
+        context,
+        initiator: "scaffold".into(),
+        source_system: "cli".into(),
+        reason: "scaffold check".into(),
+    };
+    let task = api.create_task(&request).await?;
+    api.wait_for_task_completion(task.task_uuid, MAX_WAIT, POLL_INTERVAL)
+        .await?;
+    let mut steps = api.get_task_steps(task.task_uuid).await?;
+    steps.sort_by(|a, b| a.name.cmp(&b.name));
+    for step in steps {
+        let result = step.results.as_ref().and_then(|r| r.get("result"));
+        println!("{}: {}", step.name, serde_json::to_string(&result)?);
+    }
+    worker.stop().await?;
+    Ok(())
+}
