@@ -565,6 +565,46 @@ with_app() {
   return $rc
 }
 
+# Every process a scripts/test run starts inherits QS_RUN (the stack's daemons excepted: see
+# scripts/stack). end_run_leftovers ends those still running when the run ends, whatever
+# left them (a test that failed before its cleanup, a killed test runner), and names each,
+# so that no test's bug leaves a server behind. TERM first, KILL after 5 s.
+begin_run_marker() { export QS_RUN="$$-$(date +%s%N)"; }
+end_run_leftovers() {
+  [ -n "${QS_RUN:-}" ] || return 0
+  local pids
+  # The scan skips this shell and its own helpers (the python3 process and its parent).
+  pids=$(python3 - "$QS_RUN" "$$" <<'PY'
+import os, sys
+marker, shell = f"QS_RUN={sys.argv[1]}".encode(), sys.argv[2]
+skip = {str(os.getpid()), str(os.getppid()), shell}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            env = f.read().split(b"\0")
+    except OSError:
+        continue
+    if marker in env and pid not in skip:
+        print(pid)
+PY
+  ) || return 0
+  [ -n "$pids" ] || return 0
+  local pid
+  for pid in $pids; do
+    info "ending what the run left running: pid $pid, $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null | cut -c1-160)"
+  done
+  # shellcheck disable=SC2086 # one word per pid
+  kill -TERM $pids 2>/dev/null
+  for _ in $(seq 50); do
+    # shellcheck disable=SC2086
+    kill -0 $pids 2>/dev/null || return 0
+    sleep 0.1
+  done
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null
+  return 0
+}
+
 # keep_evidence DIR: what a failed run or soak part leaves for finding its cause, copied
 # before the next run overwrites it: the stack's and the apps' logs (the server's previous
 # log too, when a chapter restarted it), the tests' results so far, and Tasker's tasks that

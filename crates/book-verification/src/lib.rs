@@ -19,6 +19,7 @@ pub mod codegen;
 pub mod drift;
 pub mod fence;
 pub mod includes;
+pub mod leftovers;
 pub mod links;
 pub mod markdown;
 pub mod pins;

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,7 +52,16 @@ def _require_stack() -> None:
         time.sleep(0.2)
 
 
-def _start(extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+# How long the app may take to stop on SIGTERM: tasker-py's worker stops in well under a
+# second; past this the app is killed, so that no failing test leaves a server behind.
+STOP_GRACE_S = 10
+
+
+@contextmanager
+def _running_app(extra_env: dict[str, str]) -> Iterator[str]:
+    """The FastAPI app (with its worker, unless APP_WORKER=off) on a free port, for as
+    long as the block runs. It is stopped however the block ends, a failed assertion
+    included."""
     _require_stack()
     if "TASKER_CONFIG_PATH" not in os.environ:
         pytest.fail(
@@ -79,7 +90,19 @@ def _start(extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
         cwd=HERE,
         env=env,
     )
-    url = f"http://127.0.0.1:{port}"
+    try:
+        yield _wait_until_healthy(proc, f"http://127.0.0.1:{port}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            print(f"the FastAPI app ignored SIGTERM for {STOP_GRACE_S} s: killed it")
+
+
+def _wait_until_healthy(proc: subprocess.Popen, url: str) -> str:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -88,43 +111,30 @@ def _start(extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
             )
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return proc, url
+                return url
         except httpx.HTTPError:
             pass
         time.sleep(0.05)
-    proc.terminate()
     pytest.fail("the FastAPI app did not answer /health within 60 s")
 
 
 @pytest.fixture(scope="session")
 def app_url():
-    proc, url = _start({})
-    # One task of each template, one at a time, before tests run: Tasker 0.1.8 creates a
-    # template's step rows on its first task, and two first tasks at the same moment
-    # collide on a unique constraint (one gets a 500; seen on a fresh database).
-    assert httpx.post(f"{url}/orders", json=cart(unique_email())).status_code == 201
-    assert (
-        httpx.post(
-            f"{url}/analytics/jobs",
-            json={
-                "source": "prime",
-                "date_from": "2026-11-01",
-                "date_to": "2026-11-01",
-            },
-        ).status_code
-        == 201
-    )
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with _running_app({}) as url:
+        # One task of each template, one at a time, before tests run: Tasker 0.1.8 creates
+        # a template's step rows on its first task, and two first tasks at the same moment
+        # collide on a unique constraint (one gets a 500; seen on a fresh database).
+        assert httpx.post(f"{url}/orders", json=cart(unique_email())).status_code == 201
+        job = {"source": "prime", "date_from": "2026-11-01", "date_to": "2026-11-01"}
+        assert httpx.post(f"{url}/analytics/jobs", json=job).status_code == 201
+        yield url
 
 
 @pytest.fixture(scope="session")
 def app_without_tasker():
-    proc, url = _start({"ORCHESTRATION_URL": "http://127.0.0.1:9", "APP_WORKER": "off"})
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    env = {"ORCHESTRATION_URL": "http://127.0.0.1:9", "APP_WORKER": "off"}
+    with _running_app(env) as url:
+        yield url
 
 
 def wait(task_uuid: str, max_wait: float = 20.0) -> dict:

@@ -10,9 +10,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use book_verification::drift::{Case, Cases, TestTarget, Verdict, judge, seed};
+use book_verification::leftovers;
 use book_verification::report::DriftResult;
 
 const CASES_FILE: &str = "tests/drift-cases.toml";
@@ -154,7 +155,14 @@ struct Copy {
     dir: PathBuf,
     /// The copy's build of tests/book.rs (for `chapter:` tests).
     book_tests: PathBuf,
+    /// The value of RUN_MARKER in every test's environment: what finds what it left.
+    marker: String,
 }
+
+/// The environment variable that marks the processes of this drift check's tests.
+const RUN_MARKER: &str = "QS_DRIFT_RUN";
+/// How an output line names a process its test left running.
+const LEFT_RUNNING: &str = "drift-check: the test left running";
 
 impl Copy {
     fn create(root: &Path) -> Result<Copy, String> {
@@ -189,7 +197,8 @@ impl Copy {
         };
         link(&state, ".state")?;
         link(&state.join("bun/node_modules"), "listings/bun/node_modules")?;
-        let mut copy = Copy { dir, book_tests: PathBuf::new() };
+        let marker = format!("drift-{}", std::process::id());
+        let mut copy = Copy { dir, book_tests: PathBuf::new(), marker };
         copy.book_tests = copy.build_book_tests()?;
         Ok(copy)
     }
@@ -236,17 +245,29 @@ impl Copy {
             // The copy's tests write their evidence here, not into this checkout's report.
             .env("QS_RESULTS_DIR", self.dir.join("results"))
             .env("QS_BOOK_TESTS", &self.book_tests)
+            .env(RUN_MARKER, &self.marker)
             .stdin(Stdio::null());
         cmd
     }
 
-    /// Runs a test in the copy; returns (passed, combined output).
+    /// Runs a test in the copy; returns (passed, combined output). A test that leaves a
+    /// process running (a server its failure never stopped) has not passed, whatever it
+    /// printed: the process is ended, and named in the output.
     fn run(&self, target: &TestTarget) -> (bool, String) {
         let output = self.command("bash").arg("-c").arg(format!("{} 2>&1", target.command())).output();
-        match output {
+        let (passed, mut text) = match output {
             Ok(o) => (o.status.success(), String::from_utf8_lossy(&o.stdout).into_owned()),
             Err(e) => (false, format!("could not start bash: {e}")),
+        };
+        let left = leftovers::find(RUN_MARKER, &self.marker);
+        if left.is_empty() {
+            return (passed, text);
         }
+        leftovers::end(&left, Duration::from_secs(5));
+        for l in &left {
+            text.push_str(&format!("\n{LEFT_RUNNING} pid {}: {}", l.pid, l.command));
+        }
+        (false, text)
     }
 
     fn try_case(&self, case: &Case) -> Verdict {
@@ -272,6 +293,10 @@ impl Copy {
         let restored = self.command("git").args(["checkout", "-q", "--", "."]).status();
         if !restored.is_ok_and(|s| s.success()) {
             return Verdict::Broken("git checkout could not restore the copy's files".into());
+        }
+        // A test that failed as expected but left a server running is a bug of its own.
+        if let Some(line) = output.lines().find(|l| l.starts_with(LEFT_RUNNING)) {
+            return Verdict::Broken(line.to_string());
         }
         judge(case, passed, &output)
     }

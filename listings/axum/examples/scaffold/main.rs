@@ -67,7 +67,8 @@ async fn main() -> anyhow::Result<()> {
         Arc::new(handlers::compose_greeting::ComposeGreeting) as Arc<dyn StepHandler>,
         Arc::new(handlers::deliver_greeting::DeliverGreeting),
     ] {
-        handlers.register(&handler.name().to_string(), handler);
+        let callable = handler.name().to_owned();
+        handlers.register(&callable, handler);
     }
     // The worker registers the templates under TASKER_TEMPLATE_PATH, then routes the
     // steps it receives to the handlers.

@@ -33,7 +33,15 @@ impl StepHandler for DeliverGreeting {
             Ok(result) => StepExecutionResult::success(uuid, result, elapsed(), None),
             Err(message) => {
                 let code = Some("deliver_greeting_failed".to_string());
-                StepExecutionResult::failure(uuid, message, code, None, false, elapsed(), None)
+                StepExecutionResult::failure(
+                    uuid,
+                    message,
+                    code,
+                    None,
+                    false,
+                    elapsed(),
+                    None,
+                )
             }
         })
     }
