@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use book_verification::{Book, codegen, includes, policy};
+use book_verification::{Book, codegen, policy};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -16,7 +16,7 @@ fn main() {
     // Only the listing files the chapters include: an edit elsewhere under listings/ (an
     // app's tests, its lock file) changes nothing this script reads. A file that goes
     // missing keeps this script rerunning until the chapter stops including it.
-    for file in includes::included_files(&book) {
+    for file in book.included_files() {
         println!("cargo:rerun-if-changed={file}");
     }
     let problems = policy::check(&book);

@@ -1,5 +1,7 @@
 //! The stack's addresses and credentials, from `scripts/stack env`: the one place they are
-//! decided (ports and paths follow TASKER_QS_* overrides there).
+//! decided (ports and paths follow TASKER_QS_* overrides there). scripts/test exports them
+//! before any test starts (`eval "$(scripts/stack env)"`), and a test process then takes
+//! them from its environment; the script runs only where they are not there.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -14,10 +16,14 @@ pub struct StackEnv {
 }
 
 impl StackEnv {
-    /// The `export` lines of `scripts/stack env`, read once per test process.
+    /// The stack's environment, read once per test process: exported by the caller, or
+    /// else the `export` lines of `scripts/stack env`.
     pub fn get() -> &'static StackEnv {
         static ENV: OnceLock<StackEnv> = OnceLock::new();
         ENV.get_or_init(|| {
+            if let Some(exported) = StackEnv::exported() {
+                return exported;
+            }
             let script = repo_root().join("scripts/stack");
             let out = reader_env(&mut Command::new(&script))
                 .arg("env")
@@ -30,6 +36,14 @@ impl StackEnv {
             );
             StackEnv::parse(&String::from_utf8_lossy(&out.stdout))
         })
+    }
+
+    /// The environment this process was started with, when it holds the stack's: the
+    /// variables `scripts/stack env` always exports are all set.
+    fn exported() -> Option<StackEnv> {
+        const ALWAYS: [&str; 3] = ["ORCHESTRATION_URL", "DATABASE_URL", "TASKER_QS_STATE"];
+        let vars: BTreeMap<String, String> = std::env::vars().collect();
+        ALWAYS.iter().all(|name| vars.contains_key(*name)).then_some(StackEnv { vars })
     }
 
     pub fn parse(text: &str) -> StackEnv {

@@ -2,7 +2,8 @@
 //! expanded with mdBook's own preprocessor, and every code block with its parsed
 //! verification.
 
-use std::path::{Component, Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use mdbook_driver::MDBook;
 use mdbook_driver::book::BookItem;
@@ -11,8 +12,9 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use serde::{Deserialize, Serialize};
 
 use crate::fence::{Fence, RequirementKey, Verification};
+use crate::includes::{included_file, includes};
 use crate::markdown;
-use crate::policy::{Problem, ProblemKind};
+use crate::problem::{Problem, ProblemKind};
 use crate::vocabulary::Vocabulary;
 
 /// One fenced code block.
@@ -131,6 +133,14 @@ impl Book {
     pub fn blocks(&self) -> impl Iterator<Item = (&Chapter, &Block)> {
         self.chapters.iter().flat_map(|c| c.blocks.iter().map(move |b| (c, b)))
     }
+
+    /// The files the chapters include, relative to the repository. With `src/` and
+    /// book.toml they are everything the book's rules and its generated tests read, so
+    /// build.rs asks to rerun when one of them changes, and not on every edit under
+    /// `listings/`.
+    pub fn included_files(&self) -> BTreeSet<String> {
+        self.chapters.iter().flat_map(|c| includes(&c.path, &c.raw).into_iter().map(|i| i.path)).collect()
+    }
 }
 
 fn as_chapter(item: &BookItem) -> Option<&mdbook_driver::book::Chapter> {
@@ -164,7 +174,7 @@ fn blocks_of(chapter: &Chapter, vocabulary: &Vocabulary, problems: &mut Vec<Prob
                 index,
                 line: raw.line,
                 body_lines: raw.body_lines,
-                include: include_target(&chapter.path, &raw.body),
+                include: included_file(&chapter.path, &raw.body),
                 info,
                 lang: fence.lang,
                 verification: fence.verification,
@@ -177,49 +187,9 @@ fn blocks_of(chapter: &Chapter, vocabulary: &Vocabulary, problems: &mut Vec<Prob
     blocks
 }
 
-/// `{{#include ../listings/x.rs:anchor}}` as a block's whole body → `listings/x.rs`.
-fn include_target(chapter_path: &str, body: &str) -> Option<String> {
-    let directive = body.trim().strip_prefix("{{#")?.strip_suffix("}}")?.trim();
-    let arg = directive.strip_prefix("include")?.trim();
-    let file = arg.split(':').next()?;
-    let chapter_dir = Path::new("src").join(chapter_path);
-    Some(normalize(&chapter_dir.parent()?.join(file)))
-}
-
-/// `a/b/../c` → `a/c`, as a `/`-separated string.
-pub fn normalize(path: &Path) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                parts.pop();
-            }
-            Component::Normal(p) => parts.push(p.to_str().unwrap_or("")),
-            _ => {}
-        }
-    }
-    parts.join("/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn includes_resolve_against_the_chapter() {
-        assert_eq!(
-            include_target(
-                "quickstart/axum.md",
-                "{{#include ../../listings/axum/src/orders.rs:create_order}}\n"
-            ),
-            Some("listings/axum/src/orders.rs".into())
-        );
-        assert_eq!(
-            include_target("stack.md", "{{#include ../listings/stack/docker-compose.yml}}"),
-            Some("listings/stack/docker-compose.yml".into())
-        );
-        assert_eq!(include_target("stack.md", "echo {{#include x}}"), None);
-    }
 
     #[test]
     fn fingerprints_change_with_info_or_body() {

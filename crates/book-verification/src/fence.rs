@@ -177,9 +177,9 @@ impl Kind {
     /// The badge's words, without a reason.
     pub fn label(self, vocabulary: &Vocabulary) -> String {
         match self {
-            Kind::Checked(c) => vocabulary.checker_label(c).0.to_string(),
+            Kind::Checked(c) => vocabulary.checker_label(c.word()).0.to_string(),
             Kind::CheckedNotRun(c) => {
-                format!("{}; {}", vocabulary.checker_label(c).0, vocabulary.kind("not-run").label)
+                format!("{}; {}", vocabulary.checker_label(c.word()).0, vocabulary.kind("not-run").label)
             }
             base => vocabulary.kind(&base.key()).label.clone(),
         }
@@ -188,7 +188,7 @@ impl Kind {
     /// The badge's tooltip, without a reason.
     pub fn detail(self, vocabulary: &Vocabulary) -> String {
         match self {
-            Kind::Checked(c) | Kind::CheckedNotRun(c) => vocabulary.checker_label(c).1.to_string(),
+            Kind::Checked(c) | Kind::CheckedNotRun(c) => vocabulary.checker_label(c.word()).1.to_string(),
             base => vocabulary.kind(&base.key()).detail.clone(),
         }
     }
@@ -372,7 +372,7 @@ impl Fence {
         }
         if let Verification::Checked { checker } | Verification::CheckedNotRun { checker, .. } = verification
         {
-            let languages = vocabulary.checker_languages(checker);
+            let languages = vocabulary.checker_languages(checker.word());
             if !languages.contains(&lang) {
                 return Err(FenceError::CheckerLanguage {
                     checker: checker.word(),
@@ -383,6 +383,27 @@ impl Fence {
         }
         Ok(Fence { lang, verification, needs })
     }
+}
+
+/// Whether `vocabulary` labels every kind and checker of this grammar, and nothing else:
+/// the badges, summaries and test names take their words from there.
+pub fn check_vocabulary(vocabulary: &Vocabulary) -> Result<(), String> {
+    let kinds: Vec<&str> = vocabulary.kind_keys().collect();
+    let missing: Vec<&str> = Kind::BASE_KEYS.iter().copied().filter(|k| !kinds.contains(k)).collect();
+    if !missing.is_empty() {
+        return Err(format!("[kinds] lacks {}", missing.join(", ")));
+    }
+    if let Some(extra) = kinds.iter().find(|k| !Kind::BASE_KEYS.contains(k)) {
+        return Err(format!("[kinds.{extra}] is not a verification kind of the grammar"));
+    }
+    let checkers: Vec<&str> = vocabulary.checker_words().collect();
+    if let Some(c) = Checker::ALL.into_iter().find(|c| !checkers.contains(&c.word())) {
+        return Err(format!("[checkers] lacks {}", c.word()));
+    }
+    if let Some(extra) = checkers.iter().find(|w| Checker::from_word(w).is_none()) {
+        return Err(format!("[checkers.{extra}] is not a checker of the grammar"));
+    }
+    Ok(())
 }
 
 fn run_verification(lang: &str, background: bool, port: Option<u16>) -> Result<Verification, FenceError> {
@@ -588,6 +609,21 @@ mod tests {
             assert_eq!(v.kind().key(), key);
             assert_eq!(v.kind().category(), category, "{key}");
         }
+    }
+
+    #[test]
+    fn the_embedded_vocabulary_labels_every_kind_and_checker() {
+        assert_eq!(check_vocabulary(Vocabulary::get()), Ok(()));
+    }
+
+    #[test]
+    fn a_vocabulary_missing_a_kind_is_refused() {
+        let v = Vocabulary::parse(
+            "[kinds.run]\nlabel = \"x\"\ndetail = \"y\"\n[checkers]\n[reasons]\n[requirements]\n[suites]\n",
+        )
+        .unwrap();
+        let err = check_vocabulary(&v).unwrap_err();
+        assert!(err.contains("lacks") && err.contains("output"), "{err}");
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! The `{{#include ...}}` directives of the chapters' sources: what the book's rules check
-//! (policy) and what build.rs watches.
+//! The `{{#include ...}}` directives of a chapter's source, parsed once: what the book's
+//! rules check (policy), what build.rs watches (Book::included_files) and which listing
+//! file a block shows (Book::load).
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::book::{Book, Chapter, normalize};
+use crate::paths::normalize;
 
 /// One `{{#include ...}}` of a chapter's source.
 pub struct Include<'a> {
@@ -20,12 +20,12 @@ pub struct Include<'a> {
     pub path: String,
 }
 
-/// Every include directive of the chapter's source, in order.
-pub fn includes(chapter: &Chapter) -> Vec<Include<'_>> {
-    let chapter_dir = Path::new("src").join(&chapter.path);
+/// Every include directive of a chapter's source (`chapter_path` under `src/`), in order.
+pub fn includes<'a>(chapter_path: &str, source: &'a str) -> Vec<Include<'a>> {
+    let chapter_dir = Path::new("src").join(chapter_path);
     let chapter_dir = chapter_dir.parent().unwrap_or(Path::new("src"));
     let mut found = Vec::new();
-    for (n, line) in chapter.raw.lines().enumerate() {
+    for (n, line) in source.lines().enumerate() {
         for directive in directives(line) {
             let (target, selector) = match directive.split_once(':') {
                 Some((t, s)) => (t, Some(s)),
@@ -38,11 +38,15 @@ pub fn includes(chapter: &Chapter) -> Vec<Include<'_>> {
     found
 }
 
-/// The files the chapters include, relative to the repository. With `src/` and book.toml
-/// they are everything the book's rules and its generated tests read, so build.rs asks to
-/// rerun when one of them changes, and not on every edit under `listings/`.
-pub fn included_files(book: &Book) -> BTreeSet<String> {
-    book.chapters.iter().flat_map(|c| includes(c).into_iter().map(|i| i.path)).collect()
+/// The listing file a block's body shows, when the body is one include directive and
+/// nothing else (relative to the repository).
+pub fn included_file(chapter_path: &str, body: &str) -> Option<String> {
+    let body = body.trim();
+    let inner = body.strip_prefix("{{#")?.strip_suffix("}}")?;
+    if inner.contains("{{#") || inner.contains("}}") {
+        return None; // more than one directive
+    }
+    includes(chapter_path, body).pop().map(|include| include.path)
 }
 
 /// The arguments of the include directives on one line.
@@ -66,27 +70,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn included_files_are_named_from_the_repository_once_each() {
-        let ch = |path: &str, raw: &str| Chapter {
-            path: path.into(),
-            name: "Ch".into(),
-            blocks: vec![],
-            raw: raw.into(),
-            expanded: String::new(),
-        };
-        let book = Book {
-            root: "/nowhere".into(),
-            chapters: vec![
-                ch(
-                    "quickstart/a.md",
-                    "{{#include ../../listings/a.rs:x}}\n{{#include ../../listings/a.rs:y}}\n",
-                ),
-                ch("b.md", "text {{#rustdoc_include ../listings/b.rs:3:9}} text\n"),
-            ],
-            load_problems: vec![],
-        };
-        let files: Vec<String> = included_files(&book).into_iter().collect();
-        assert_eq!(files, ["listings/a.rs", "listings/b.rs"]);
+    fn includes_resolve_against_the_chapter() {
+        let paths: Vec<String> = includes(
+            "quickstart/a.md",
+            "{{#include ../../listings/a.rs:x}}\ntext {{#rustdoc_include ../../listings/b.rs:3:9}}\n",
+        )
+        .into_iter()
+        .map(|i| i.path)
+        .collect();
+        assert_eq!(paths, ["listings/a.rs", "listings/b.rs"]);
+    }
+
+    #[test]
+    fn a_block_shows_a_file_when_its_body_is_one_include() {
+        assert_eq!(
+            included_file(
+                "quickstart/axum.md",
+                "{{#include ../../listings/axum/src/orders.rs:create_order}}\n"
+            ),
+            Some("listings/axum/src/orders.rs".into())
+        );
+        assert_eq!(
+            included_file("stack.md", "{{#include ../listings/stack/docker-compose.yml}}"),
+            Some("listings/stack/docker-compose.yml".into())
+        );
+        assert_eq!(included_file("stack.md", "echo {{#include x}}"), None);
     }
 
     #[test]

@@ -72,7 +72,13 @@ mod tests {
         let value = format!("leftovers-test-{}", std::process::id());
         let mut child =
             std::process::Command::new("sleep").arg("30").env("QS_LEFTOVER_TEST", &value).spawn().unwrap();
-        let found = find("QS_LEFTOVER_TEST", &value);
+        // Until the child has exec'd, /proc shows this process's environment.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut found = find("QS_LEFTOVER_TEST", &value);
+        while found.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+            found = find("QS_LEFTOVER_TEST", &value);
+        }
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].pid, child.id());
         assert_eq!(found[0].command, "sleep 30");

@@ -22,8 +22,10 @@ pub mod includes;
 pub mod leftovers;
 pub mod links;
 pub mod markdown;
+pub mod paths;
 pub mod pins;
 pub mod policy;
+pub mod problem;
 pub mod render;
 pub mod report;
 pub mod requirements;
@@ -33,6 +35,6 @@ pub mod vocabulary;
 
 pub use book::{Block, Book, Chapter};
 pub use fence::{Category, Checker, Fence, FenceError, Kind, RequirementKey, Verification};
-pub use policy::{Problem, ProblemKind};
+pub use problem::{Problem, ProblemKind};
 pub use report::{Evidence, Outcome, Record, Report};
 pub use vocabulary::Vocabulary;
