@@ -18,6 +18,9 @@ pub enum ApiError {
     Invalid(BTreeMap<String, String>),
     /// 413: the body is larger than the app reads; answered like any field error.
     TooLarge,
+    /// 415: the body is not declared as JSON. A browser sends `text/plain` across sites
+    /// without asking first, so only a declared JSON body is read.
+    NotJson,
     NotFound(&'static str),
     /// 409: Tasker already has a task with this identity.
     Duplicate(String),
@@ -55,6 +58,11 @@ impl IntoResponse for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 json!({ "error": "validation_failed", "fields": {
                     "body": format!("must be at most {MAX_BODY_BYTES} bytes") } }),
+            ),
+            ApiError::NotJson => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({ "error": "validation_failed", "fields": {
+                    "body": "must be sent with content-type: application/json" } }),
             ),
             ApiError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
@@ -97,6 +105,7 @@ pub fn json_body(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiE
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             Err(ApiError::TooLarge)
         }
+        Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::NotJson),
         Err(rejection) => Err(invalid("body", &rejection.body_text())),
     }
 }

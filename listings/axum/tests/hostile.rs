@@ -307,6 +307,23 @@ proptest! {
     }
 }
 
+/// What a cross-site form can send without a preflight: only declared JSON is read.
+#[test]
+fn a_json_order_sent_as_text_plain_is_a_415() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = orders().count();
+    let order = json!({ "customer_email": "a@b.co",
+        "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": 1 }] });
+    let response = reqwest::blocking::Client::new()
+        .post(format!("{}/orders/async", app()))
+        .header("content-type", "text/plain")
+        .body(order.to_string())
+        .send()
+        .expect("the app answers");
+    assert_eq!(response.status().as_u16(), 415);
+    check(None, response, before).unwrap();
+}
+
 #[test]
 fn malformed_nested_and_oversized_bodies_are_4xx() {
     let cases = [

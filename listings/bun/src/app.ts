@@ -34,6 +34,15 @@ function orderId(c: Context): string {
 
 /** The body as JSON; a malformed one is a 422 with a `body` field error, like bad fields. */
 async function jsonBody(c: Context): Promise<unknown> {
+  // Only a body declared as JSON is read: a browser sends text/plain across sites without
+  // asking first.
+  const mediaType = (c.req.header("content-type") ?? "")
+    .split(";")[0]
+    ?.trim()
+    .toLowerCase();
+  if (mediaType !== "application/json" && !mediaType?.endsWith("+json")) {
+    throw new Invalid({ body: "must be sent with content-type: application/json" }, 415);
+  }
   try {
     return await c.req.json();
   } catch (e) {

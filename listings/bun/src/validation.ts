@@ -20,7 +20,7 @@ export const MAX_SOURCE_CHARS = 64;
 export class Invalid extends Error {
   constructor(
     readonly fields: Record<string, string>,
-    readonly status: 413 | 422 = 422,
+    readonly status: 413 | 415 | 422 = 422,
   ) {
     super("validation failed");
   }

@@ -330,6 +330,21 @@ test.each([
   },
 );
 
+test("a JSON order sent as text/plain (what a cross-site form can send) is a 415", async () => {
+  const before = await count();
+  const order = {
+    customer_email: "a@b.co",
+    cart_items: [{ sku: "A", quantity: 1, unit_price: 1 }],
+  };
+  const response = await fetch(new URL("/orders/async", app.url), {
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: JSON.stringify(order),
+  });
+  expect(response.status).toBe(415);
+  await checkAnswer(response, null, before);
+});
+
 test.each([
   ["nested deeper than anyone sends", "[".repeat(5_000) + "]".repeat(5_000), 422],
   ["cut off", '{"customer_email": "a@b.co", "cart_items": [', 422],

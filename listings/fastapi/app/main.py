@@ -87,8 +87,15 @@ async def internal(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def json_body(request: Request):
-    """The body as JSON, read up to MAX_BODY_BYTES. Too large is a 413, malformed or
-    nested deeper than the parser goes a 422: all with a `body` field error."""
+    """The body as JSON, read up to MAX_BODY_BYTES. Not declared as JSON is a 415 (a
+    browser sends text/plain across sites without asking first), too large a 413,
+    malformed or nested deeper than the parser goes a 422: all with a `body` field
+    error."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise Invalid(
+            {"body": "must be sent with content-type: application/json"}, status=415
+        )
     too_large = Invalid({"body": f"must be at most {MAX_BODY_BYTES} bytes"}, status=413)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:

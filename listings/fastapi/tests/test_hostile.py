@@ -374,6 +374,22 @@ def test_an_order_at_a_limit_is_taken_and_one_past_it_refused(
     assert field in refused.json()["fields"], refused.text
 
 
+def test_a_json_order_sent_as_text_plain_is_a_415(app_url, orders):
+    """What a cross-site form can send without a preflight: only declared JSON is read."""
+    before = orders.count()
+    order = {
+        "customer_email": "a@b.co",
+        "cart_items": [{"sku": "A", "quantity": 1, "unit_price": 1}],
+    }
+    response = HTTP.post(
+        f"{app_url}/orders/async",
+        content=json.dumps(order),
+        headers={"content-type": "text/plain"},
+    )
+    assert response.status_code == 415, response.text
+    check_answer(response, None, orders, before)
+
+
 @pytest.mark.parametrize(
     ("raw", "status"),
     [

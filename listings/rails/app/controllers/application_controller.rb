@@ -5,10 +5,18 @@
 class ApplicationController < ActionController::API
   class MalformedBody < StandardError; end
   class BodyTooLarge < StandardError; end
+  class NotJson < StandardError; end
 
   rescue_from MalformedBody do |e|
     render json: { error: 'validation_failed', fields: { body: e.message } },
            status: :unprocessable_entity
+  end
+  # Only a body declared as JSON is read: a browser sends text/plain across sites without
+  # asking first.
+  rescue_from NotJson do
+    message = 'must be sent with content-type: application/json'
+    render json: { error: 'validation_failed', fields: { body: message } },
+           status: :unsupported_media_type
   end
   rescue_from BodyTooLarge do
     message = "must be at most #{OrderRequest::MAX_BODY_BYTES} bytes"
@@ -25,6 +33,9 @@ class ApplicationController < ActionController::API
   # The body as JSON, read no further than the limit; JSON.parse refuses nesting deeper
   # than 100 levels, which answers like any other malformed body.
   def json_body
+    media_type = request.media_type.to_s
+    raise NotJson unless media_type == 'application/json' || media_type.end_with?('+json')
+
     raw = request.body.read(OrderRequest::MAX_BODY_BYTES + 1).to_s
     raise BodyTooLarge if raw.bytesize > OrderRequest::MAX_BODY_BYTES
 
