@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tasker_worker::worker::handlers::{
     HandlerDispatchConfig, HandlerDispatchService, LoadSheddingConfig, NoOpCallback,
+    StepHandlerRegistry,
 };
 use tasker_worker::{WorkerBootstrap, WorkerSystemHandle};
 
@@ -25,6 +26,14 @@ pub async fn start() -> anyhow::Result<WorkerSystemHandle> {
             )
         })?;
     let registry = Registry::for_templates(&templates)?;
+    start_with(registry, "axum-quickstart").await
+}
+
+/// The same for any registry of handlers (the scaffold example has its own).
+pub async fn start_with(
+    registry: impl StepHandlerRegistry,
+    service_id: &str,
+) -> anyhow::Result<WorkerSystemHandle> {
     let mut worker = WorkerBootstrap::bootstrap()
         .await
         .map_err(|e| anyhow::anyhow!("Tasker worker: {e}"))?;
@@ -35,7 +44,7 @@ pub async fn start() -> anyhow::Result<WorkerSystemHandle> {
         // Enough to run the analytics pipeline's three extracts side by side.
         max_concurrent_handlers: 8,
         handler_timeout: Duration::from_secs(30),
-        service_id: "axum-quickstart".into(),
+        service_id: service_id.into(),
         load_shedding: LoadSheddingConfig::default(),
     };
     let (service, _capacity) = HandlerDispatchService::with_callback(

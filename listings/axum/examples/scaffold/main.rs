@@ -14,17 +14,12 @@ mod handlers {
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use axum_quickstart::tasker::{MAX_WAIT, POLL_INTERVAL, TaskRequest, TaskerApi};
 use serde_json::Value;
 use tasker_shared::types::base::TaskSequenceStep;
-use tasker_worker::WorkerBootstrap;
-use tasker_worker::worker::handlers::{
-    HandlerDispatchConfig, HandlerDispatchService, LoadSheddingConfig, NoOpCallback,
-    StepHandler, StepHandlerRegistry,
-};
+use tasker_worker::worker::handlers::{StepHandler, StepHandlerRegistry};
 
 /// The handlers by callable: what a template's `handler.callable` names.
 #[derive(Default)]
@@ -71,25 +66,8 @@ async fn main() -> anyhow::Result<()> {
         handlers.register(&callable, handler);
     }
     // The worker registers the templates under TASKER_TEMPLATE_PATH, then routes the
-    // steps it receives to the handlers.
-    let mut worker = WorkerBootstrap::bootstrap().await?;
-    let channels = worker.take_dispatch_handles().ok_or_else(|| {
-        anyhow::anyhow!("the worker's dispatch channels were already taken")
-    })?;
-    let config = HandlerDispatchConfig {
-        max_concurrent_handlers: 4,
-        handler_timeout: Duration::from_secs(30),
-        service_id: "scaffold".into(),
-        load_shedding: LoadSheddingConfig::default(),
-    };
-    let (service, _capacity) = HandlerDispatchService::with_callback(
-        channels.dispatch_receiver,
-        channels.completion_sender,
-        Arc::new(handlers),
-        config,
-        Arc::new(NoOpCallback),
-    );
-    tokio::spawn(service.run());
+    // steps it receives to the handlers: the Axum app's start-up, with this registry.
+    let mut worker = axum_quickstart::worker::start_with(handlers, "scaffold").await?;
 
     let url =
         std::env::var("ORCHESTRATION_URL").unwrap_or("http://127.0.0.1:8080".into());
