@@ -30,6 +30,8 @@ pub mod render;
 pub mod report;
 pub mod requirements;
 pub mod summary;
+#[cfg(test)]
+mod testing;
 pub mod versions;
 pub mod vocabulary;
 

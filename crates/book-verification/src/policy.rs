@@ -124,32 +124,9 @@ fn anchor_region(text: &str, anchor: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fence::{Checker, Fence, FenceError, Kind};
+    use crate::fence::{Checker, FenceError, Kind};
 
-    fn block(index: usize, info: &str, shown: &str, include: Option<&str>) -> Block {
-        let fence = Fence::parse(info, Vocabulary::get()).unwrap();
-        Block {
-            index,
-            line: 10 * (index + 1),
-            body_lines: (0, 0),
-            info: info.into(),
-            lang: fence.lang,
-            verification: fence.verification,
-            needs: None,
-            shown: shown.into(),
-            include: include.map(String::from),
-        }
-    }
-
-    fn chapter(blocks: Vec<Block>) -> Chapter {
-        Chapter {
-            path: "ch.md".into(),
-            name: "Ch".into(),
-            blocks,
-            raw: String::new(),
-            expanded: String::new(),
-        }
-    }
+    use crate::testing::{block, chapter};
 
     fn kinds(ch: &Chapter) -> Vec<ProblemKind> {
         check_blocks(ch, Vocabulary::get()).into_iter().map(|p| p.kind).collect()

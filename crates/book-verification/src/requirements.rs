@@ -44,34 +44,11 @@ pub fn first_unmet(chapter: &Chapter, root: &Path, vocabulary: &Vocabulary) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fence::Fence;
+    use crate::testing;
 
     fn chapter(infos: &[&str]) -> Chapter {
-        let blocks = infos
-            .iter()
-            .enumerate()
-            .map(|(index, info)| {
-                let fence = Fence::parse(info, Vocabulary::get()).unwrap();
-                Block {
-                    index,
-                    line: index + 1,
-                    body_lines: (0, 0),
-                    info: info.to_string(),
-                    lang: fence.lang,
-                    verification: fence.verification,
-                    needs: fence.needs,
-                    shown: String::new(),
-                    include: None,
-                }
-            })
-            .collect();
-        Chapter {
-            path: "ch.md".into(),
-            name: "Ch".into(),
-            blocks,
-            raw: String::new(),
-            expanded: String::new(),
-        }
+        let blocks = infos.iter().enumerate().map(|(i, info)| testing::block(i, info, "", None)).collect();
+        testing::chapter(blocks)
     }
 
     #[test]
