@@ -7,25 +7,21 @@ Python, with tasker-py's worker running in the same process.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import uuid
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from app.body_guard import JsonBodies
 from app.db import AnalyticsJob, Order, create_schema, make_engine, sessions
+from app.schemas import JobCreated, JobView, OrderCreated, OrderQueued, OrderView
 from app.tasker_api import TaskerApi, TaskerError
-from app.validation import (
-    MAX_BODY_BYTES,
-    Invalid,
-    NewOrder,
-    validate_job,
-    validate_order,
-)
+from app.validation import JobRequest, OrderRequest, field_errors
 
 log = logging.getLogger("fastapi-quickstart")
 
@@ -61,12 +57,22 @@ async def lifespan(app: FastAPI):
 
 
 app = FastAPI(title="fastapi-quickstart", lifespan=lifespan)
+# The routes whose body is a model: checked as bounded JSON before FastAPI parses it.
+app.add_middleware(
+    JsonBodies, paths=frozenset({"/orders", "/orders/async", "/analytics/jobs"})
+)
 
 
-@app.exception_handler(Invalid)
-async def invalid(_: Request, exc: Invalid) -> JSONResponse:
-    body = {"error": "validation_failed", "fields": exc.fields}
-    return JSONResponse(body, status_code=exc.status)
+# ANCHOR: invalid
+@app.exception_handler(RequestValidationError)
+async def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's own validation, answered in the app's shape: one message per field."""
+    errors = [{**e, "loc": tuple(e["loc"])[1:] or ("body",)} for e in exc.errors()]
+    body = {"error": "validation_failed", "fields": field_errors(errors)}
+    return JSONResponse(body, status_code=422)
+
+
+# ANCHOR_END: invalid
 
 
 @app.exception_handler(TaskerError)
@@ -86,34 +92,6 @@ async def internal(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal", "message": message}, status_code=500)
 
 
-async def json_body(request: Request):
-    """The body as JSON, read up to MAX_BODY_BYTES. Not declared as JSON is a 415 (a
-    browser sends text/plain across sites without asking first), too large a 413,
-    malformed or nested deeper than the parser goes a 422: all with a `body` field
-    error."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
-        raise Invalid(
-            {"body": "must be sent with content-type: application/json"}, status=415
-        )
-    too_large = Invalid({"body": f"must be at most {MAX_BODY_BYTES} bytes"}, status=413)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise too_large
-        chunks.append(chunk)
-    try:
-        return json.loads(b"".join(chunks))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise Invalid({"body": f"is not valid JSON: {e}"}) from e
-    except RecursionError as e:
-        raise Invalid({"body": "is nested too deeply"}) from e
-
-
 def order_id(request: Request) -> uuid.UUID:
     """With an Idempotency-Key the id is derived from the key, so a retry repeats both the
     row's primary key and the task context (Tasker's identity): either answers 409."""
@@ -123,15 +101,15 @@ def order_id(request: Request) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:fastapi-quickstart:order:{key}")
 
 
-def order_context(oid: uuid.UUID, order: NewOrder) -> dict:
+def order_context(oid: uuid.UUID, order: OrderRequest) -> dict:
     return {
         "order_id": str(oid),
         "customer_email": order.customer_email,
-        "cart_items": [line.as_context() for line in order.items],
+        "cart_items": [line.as_context() for line in order.cart_items],
     }
 
 
-async def insert_order(session, oid: uuid.UUID, order: NewOrder, status: str):
+async def insert_order(session, oid: uuid.UUID, order: OrderRequest, status: str):
     """Adds the order; a primary-key clash means a reused Idempotency-Key (409)."""
     items = order_context(oid, order)["cart_items"]
     total = order.totals.dollars("total")
@@ -158,11 +136,10 @@ async def health() -> str:
 
 
 # ANCHOR: create_order
-@app.post("/orders", status_code=201)
-async def create_order(request: Request):
+@app.post("/orders", status_code=201, response_model=OrderCreated)
+async def create_order(order: OrderRequest, request: Request):
     """Stores the order and creates its task in one transaction that commits only once
     Tasker has accepted the task: a failure leaves nothing half-done."""
-    order = validate_order(await json_body(request))
     oid = order_id(request)
     tasker = request.app.state.tasker
     async with request.app.state.sessions() as session, session.begin():
@@ -185,11 +162,10 @@ async def create_order(request: Request):
 
 
 # ANCHOR: create_order_async
-@app.post("/orders/async", status_code=202)
-async def create_order_async(request: Request):
+@app.post("/orders/async", status_code=202, response_model=OrderQueued)
+async def create_order_async(order: OrderRequest, request: Request):
     """Answers at once; a background job creates the task and records the outcome on the
     order: `submitted` with the task_uuid, or `failed` with the reason."""
-    order = validate_order(await json_body(request))
     oid = order_id(request)
     state = request.app.state
     async with state.sessions() as session, session.begin():
@@ -228,7 +204,7 @@ def parse_id(text: str) -> uuid.UUID | None:
         return None
 
 
-@app.get("/orders/{oid}")
+@app.get("/orders/{oid}", response_model=OrderView)
 async def show_order(oid: str, request: Request):
     order = None
     if (key := parse_id(oid)) is not None:
@@ -248,9 +224,13 @@ async def show_order(oid: str, request: Request):
     }
 
 
-@app.post("/analytics/jobs", status_code=201)
-async def create_job(request: Request):
-    source, date_from, date_to = validate_job(await json_body(request))
+@app.post("/analytics/jobs", status_code=201, response_model=JobCreated)
+async def create_job(job_request: JobRequest, request: Request):
+    source, date_from, date_to = (
+        job_request.source,
+        job_request.date_from,
+        job_request.date_to,
+    )
     jid = uuid.uuid4()
     context = {
         "job_id": str(jid),
@@ -275,7 +255,7 @@ async def create_job(request: Request):
     return {"id": str(jid), "task_uuid": task["task_uuid"], "status": "submitted"}
 
 
-@app.get("/analytics/jobs/{jid}")
+@app.get("/analytics/jobs/{jid}", response_model=JobView)
 async def show_job(jid: str, request: Request):
     job = None
     if (key := parse_id(jid)) is not None:

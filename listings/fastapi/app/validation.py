@@ -1,33 +1,45 @@
-"""What a request may contain. Every limit is stated here, once; a request outside them is
-answered 422 with one message per field (`cart_items[1].quantity`), before anything is
-stored or sent to Tasker. The rules and messages are the Axum app's."""
+"""What a request may contain, as Pydantic models: every limit is stated here, once.
+FastAPI validates each body against its model before the route runs, and main.py answers
+what it refuses with 422 and one message per field path (`cart_items[1].quantity`), before
+anything is stored or sent to Tasker. The rules are the Axum app's."""
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from app.money import Totals, cents_of, money_text, price
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from app.money import Totals, money_text, price
 
 # ANCHOR: limits
 MAX_BODY_BYTES = 64 * 1024  # larger bodies are refused before they are parsed (413)
 MAX_ITEMS = 100
 MAX_QUANTITY = 10_000
-MAX_UNIT_PRICE_CENTS = 100_000_00
+MAX_UNIT_PRICE = Decimal("100000.00")
 MAX_ORDER_TOTAL_CENTS = 1_000_000_00  # tax and shipping included
 MAX_EMAIL_CHARS = 254
 MAX_SKU_CHARS = 64
 MAX_NAME_CHARS = 200
 MAX_SOURCE_CHARS = 64
+MAX_RANGE_DAYS = 366
 # ANCHOR_END: limits
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class Invalid(Exception):
@@ -39,60 +51,27 @@ class Invalid(Exception):
         self.status = status
 
 
-@dataclass(frozen=True)
-class LineItem:
-    sku: str
-    name: str
-    quantity: int
-    unit_price_cents: int
-
-    def as_context(self) -> dict:
-        """The line as the task context carries it: the price in dollars."""
-        return {
-            "sku": self.sku,
-            "name": self.name,
-            "quantity": self.quantity,
-            "unit_price": float(Decimal(self.unit_price_cents) / 100),
-        }
+def _typed_text(text: str) -> str:
+    """Text a person typed: no control characters."""
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise PydanticCustomError(
+            "control_character", "must not contain control characters"
+        )
+    return text
 
 
-@dataclass(frozen=True)
-class NewOrder:
-    customer_email: str
-    items: list[LineItem]
-    totals: Totals
+def _text(low: int, high: int) -> Any:
+    return Annotated[
+        StrictStr,
+        StringConstraints(strip_whitespace=True, min_length=low, max_length=high),
+        AfterValidator(_typed_text),
+    ]
 
 
-def _dollars_to_cents(value: Any) -> int | None:
-    """A JSON number of dollars with at most two decimals (24.99), in cents; None for
-    anything else (booleans, strings, NaN, infinities, sub-cent fractions)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    # str() is the shortest decimal that reads back as the same float: what was sent.
-    return cents_of(Decimal(str(value)))
-
-
-def _is_label(text: Any, low: int, high: int) -> bool:
-    """Text a person typed: low..high characters, none of them control characters."""
-    return (
-        isinstance(text, str)
-        and low <= len(text) <= high
-        and not any(unicodedata.category(c) == "Cc" for c in text)
-    )
-
-
-def _text_rule(low: int, high: int) -> str:
-    length = f"{low} to {high}" if low else f"at most {high}"
-    return f"must be {length} characters, none of them control characters"
-
-
-def _is_email(text: str) -> bool:
+def _email(text: str) -> str:
     user, at, domain = text.partition("@")
-    return (
-        len(text) <= MAX_EMAIL_CHARS
-        and all(33 <= ord(c) <= 126 for c in text)
+    valid = (
+        all(33 <= ord(c) <= 126 for c in text)
         and at == "@"
         and bool(user)
         and "@" not in domain
@@ -100,106 +79,132 @@ def _is_email(text: str) -> bool:
         and not domain.startswith(".")
         and not domain.endswith(".")
     )
+    if not valid:
+        raise PydanticCustomError("email", "is not a valid email address")
+    return text
 
 
-# ANCHOR: validate_order
-def validate_order(body: Any) -> NewOrder:
-    """Every problem at once, keyed by field path."""
-    if not isinstance(body, dict):
-        raise Invalid({"body": "must be a JSON object"})
-    errors: dict[str, str] = {}
-    raw_email = body.get("customer_email")
-    email = raw_email.strip() if isinstance(raw_email, str) else ""
-    if not email:
-        errors["customer_email"] = "is required"
-    elif not _is_email(email):
-        errors["customer_email"] = "is not a valid email address"
-    lines = validate_cart(body.get("cart_items"), errors)
-    if errors:
-        raise Invalid(errors)
-    totals = price([(line.unit_price_cents, line.quantity) for line in lines])
-    if totals.total > MAX_ORDER_TOTAL_CENTS:
-        total, limit = money_text(totals.total), money_text(MAX_ORDER_TOTAL_CENTS)
-        message = f"the order total {total} exceeds the limit of {limit}"
-        raise Invalid({"cart_items": message})
-    return NewOrder(email, lines, totals)
+def _json_number(value: object) -> object:
+    """Amounts are JSON numbers: a string or a boolean is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError("amount_type", "must be a number of dollars")
+    return value
 
 
-# ANCHOR_END: validate_order
-
-
-def validate_cart(items: Any, errors: dict[str, str]) -> list[LineItem]:
-    """The cart's lines; what is wrong with them goes into `errors`."""
-    if not isinstance(items, list):
-        errors["cart_items"] = "is required and must be a list"
-    elif not items:
-        errors["cart_items"] = "must contain at least one item"
-    elif len(items) > MAX_ITEMS:
-        errors["cart_items"] = f"may contain at most {MAX_ITEMS} items"
-    else:
-        lines = [_line_item(i, item, errors) for i, item in enumerate(items)]
-        return [line for line in lines if line is not None]
-    return []
-
-
-def _line_item(i: int, item: Any, errors: dict[str, str]) -> LineItem | None:
-    field = f"cart_items[{i}]"
-    if not isinstance(item, dict):
-        errors[field] = "must be an object"
-        return None
-    sku = item.get("sku")
-    sku = sku.strip() if isinstance(sku, str) else None
-    if not _is_label(sku, 1, MAX_SKU_CHARS):
-        errors[f"{field}.sku"] = _text_rule(1, MAX_SKU_CHARS)
-    # The name is optional and defaults to the SKU.
-    name = item.get("name")
-    name = sku if name is None else name.strip() if isinstance(name, str) else None
-    if not _is_label(name, 0, MAX_NAME_CHARS):
-        errors[f"{field}.name"] = _text_rule(0, MAX_NAME_CHARS)
-    quantity = item.get("quantity")
-    if (
-        isinstance(quantity, bool)
-        or not isinstance(quantity, int)
-        or not 1 <= quantity <= MAX_QUANTITY
+def _iso_date(value: object) -> object:
+    if not isinstance(value, str) or not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}", value, re.ASCII
     ):
-        errors[f"{field}.quantity"] = f"must be a whole number from 1 to {MAX_QUANTITY}"
-        quantity = None
-    cents = _dollars_to_cents(item.get("unit_price"))
-    if cents is None or not 1 <= cents <= MAX_UNIT_PRICE_CENTS:
-        limit = money_text(MAX_UNIT_PRICE_CENTS)
-        errors[f"{field}.unit_price"] = (
-            f"must be an amount from 0.01 to {limit}, in whole cents"
-        )
-        cents = None
-    if f"{field}.sku" in errors or f"{field}.name" in errors or None in (quantity, cents):
-        return None
-    return LineItem(sku, name, quantity, cents)
+        raise PydanticCustomError("date_format", "must be a date like 2026-11-01")
+    return value
 
 
-def validate_job(body: Any) -> tuple[str, date, date]:
-    if not isinstance(body, dict):
-        raise Invalid({"body": "must be a JSON object"})
-    errors: dict[str, str] = {}
-    source = body.get("source")
-    source = source.strip() if isinstance(source, str) else ""
-    if not source:
-        errors["source"] = "is required"
-    elif not _is_label(source, 1, MAX_SOURCE_CHARS):
-        errors["source"] = _text_rule(0, MAX_SOURCE_CHARS)
-    dates: dict[str, date] = {}
-    for field in ("date_from", "date_to"):
-        value = body.get(field)
-        try:
-            if not isinstance(value, str) or not _DATE.fullmatch(value):
-                raise ValueError(value)
-            dates[field] = date.fromisoformat(value)
-        except ValueError:
-            errors[field] = "must be a date like 2026-11-01"
-    if len(dates) == 2:
-        if dates["date_to"] < dates["date_from"]:
-            errors["date_to"] = "must not be before date_from"
-        elif (dates["date_to"] - dates["date_from"]).days > 366:
-            errors["date_to"] = "the range may span at most a year"
-    if errors:
-        raise Invalid(errors)
-    return source, dates["date_from"], dates["date_to"]
+Email = Annotated[
+    StrictStr,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_EMAIL_CHARS),
+    AfterValidator(_email),
+]
+# Dollars with at most two decimals (24.99): the app computes in whole cents.
+Dollars = Annotated[
+    Decimal,
+    BeforeValidator(_json_number),
+    Field(gt=0, le=MAX_UNIT_PRICE, decimal_places=2, allow_inf_nan=False),
+]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+class CartItem(BaseModel):
+    """A line of the cart. The name is optional and defaults to the SKU."""
+
+    sku: _text(1, MAX_SKU_CHARS)
+    name: _text(0, MAX_NAME_CHARS) | None = None
+    quantity: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+    unit_price: Dollars
+
+    @property
+    def label(self) -> str:
+        return self.sku if self.name is None else self.name
+
+    @property
+    def unit_price_cents(self) -> int:
+        return int(self.unit_price * 100)
+
+    def as_context(self) -> dict:
+        """The line as the task context carries it: the price in dollars."""
+        return {
+            "sku": self.sku,
+            "name": self.label,
+            "quantity": self.quantity,
+            "unit_price": float(self.unit_price),
+        }
+
+
+# ANCHOR: order_request
+class OrderRequest(BaseModel):
+    customer_email: Email
+    cart_items: Annotated[list[CartItem], Field(min_length=1, max_length=MAX_ITEMS)]
+
+    @field_validator("cart_items")
+    @classmethod
+    def _within_the_order_limit(cls, items: list[CartItem]) -> list[CartItem]:
+        total = price([(i.unit_price_cents, i.quantity) for i in items]).total
+        if total > MAX_ORDER_TOTAL_CENTS:
+            raise PydanticCustomError(
+                "order_total",
+                "the order total {total} exceeds the limit of {limit}",
+                {"total": money_text(total), "limit": money_text(MAX_ORDER_TOTAL_CENTS)},
+            )
+        return items
+
+    @property
+    def totals(self) -> Totals:
+        return price([(i.unit_price_cents, i.quantity) for i in self.cart_items])
+
+
+# ANCHOR_END: order_request
+
+
+class JobRequest(BaseModel):
+    source: _text(1, MAX_SOURCE_CHARS)
+    date_from: IsoDate
+    date_to: IsoDate
+
+    @field_validator("date_to")
+    @classmethod
+    def _a_range_of_at_most_a_year(cls, date_to: date, info: ValidationInfo) -> date:
+        date_from = info.data.get("date_from")
+        if date_from is not None and date_to < date_from:
+            raise PydanticCustomError("date_order", "must not be before date_from")
+        if date_from is not None and (date_to - date_from).days > MAX_RANGE_DAYS:
+            raise PydanticCustomError("date_range", "the range may span at most a year")
+        return date_to
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """("cart_items", 1, "quantity") → "cart_items[1].quantity"."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else part
+    return path or "body"
+
+
+def field_errors(errors: list[dict]) -> dict[str, str]:
+    """Pydantic's errors as the app answers them: one message for each field path."""
+    fields: dict[str, str] = {}
+    for error in errors:
+        message = "is required" if error["type"] == "missing" else error["msg"]
+        fields.setdefault(field_path(tuple(error["loc"])), message)
+    return fields
+
+
+_CART = TypeAdapter(list[CartItem])
+
+
+def validate_cart(items: Any, errors: dict[str, str]) -> list[CartItem]:
+    """The cart as a task context carries it, checked as the API checks it (the step
+    handlers price it again); what is wrong goes into `errors`."""
+    try:
+        return _CART.validate_python(items)
+    except ValidationError as e:
+        errors.update(field_errors(e.errors()))
+        return []

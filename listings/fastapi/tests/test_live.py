@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 import uuid
 from datetime import datetime
@@ -272,3 +273,16 @@ def test_waiting_stops_early_with_the_failing_steps_error(app_url):
     assert "validate_cart" in err.detail and "bad quantity or price" in err.detail, (
         err.detail
     )
+
+
+def test_the_request_and_response_models_are_in_the_openapi_schema(app_url):
+    schema = httpx.get(f"{app_url}/openapi.json").json()
+    models = schema["components"]["schemas"]
+    for name in ("OrderRequest", "CartItem", "JobRequest", "OrderCreated", "OrderView"):
+        assert name in models, sorted(models)
+    body = schema["paths"]["/orders"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]
+    assert body["schema"]["$ref"].endswith("/OrderRequest")
+    price = models["CartItem"]["properties"]["unit_price"]
+    assert "100000" in json.dumps(price), price
