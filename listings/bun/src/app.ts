@@ -1,18 +1,22 @@
 // The Bun quickstart's HTTP API (Hono): orders and analytics jobs whose work runs as
 // Tasker workflows. Same routes, validation and failure behaviour as the Axum and FastAPI
 // apps.
+import { zValidator } from "@hono/zod-validator";
 import { randomUUIDv5, type SQL } from "bun";
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { z } from "zod";
 import { isDuplicateKey } from "./db";
 import { dollars } from "./money";
 import { type TaskerApi, TaskerError } from "./tasker";
 import {
+  fieldErrors,
   Invalid,
+  JobRequest,
   MAX_BODY_BYTES,
   type NewOrder,
-  validateJob,
-  validateOrder,
+  OrderRequest,
 } from "./validation";
 
 export interface Deps {
@@ -32,10 +36,9 @@ function orderId(c: Context): string {
   return randomUUIDv5(`urn:bun-quickstart:order:${key}`, "url");
 }
 
-/** The body as JSON; a malformed one is a 422 with a `body` field error, like bad fields. */
-async function jsonBody(c: Context): Promise<unknown> {
-  // Only a body declared as JSON is read: a browser sends text/plain across sites without
-  // asking first.
+/** Only a body declared as JSON is read (415 otherwise): a browser sends text/plain across
+ *  sites without asking first, and Hono's validator would read such a body as `{}`. */
+const requireJson: MiddlewareHandler = async (c, next) => {
   const mediaType = (c.req.header("content-type") ?? "")
     .split(";")[0]
     ?.trim()
@@ -43,13 +46,22 @@ async function jsonBody(c: Context): Promise<unknown> {
   if (mediaType !== "application/json" && !mediaType?.endsWith("+json")) {
     throw new Invalid({ body: "must be sent with content-type: application/json" }, 415);
   }
-  try {
-    return await c.req.json();
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new Invalid({ body: `is not valid JSON: ${reason}` });
-  }
-}
+  await next();
+};
+
+// ANCHOR: json_body
+/** The body, validated against `schema` by Hono's validator; what it refuses is a 422 in
+ *  the app's shape, one message per field path. */
+const jsonBody = <T extends z.ZodType>(schema: T) =>
+  zValidator("json", schema, (result, c) => {
+    if (!result.success) {
+      return c.json(
+        { error: "validation_failed", fields: fieldErrors(result.error) },
+        422,
+      );
+    }
+  });
+// ANCHOR_END: json_body
 
 /** The order as the task context carries it: prices in dollars. */
 const orderContext = (id: string, order: NewOrder) => ({
@@ -101,6 +113,11 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
     if (err instanceof Invalid) {
       return c.json({ error: "validation_failed", fields: err.fields }, err.status);
     }
+    // Hono's validator refuses a body that does not parse as JSON with a 400.
+    if (err instanceof HTTPException && err.status === 400) {
+      const fields = { body: `is not valid JSON: ${err.message}` };
+      return c.json({ error: "validation_failed", fields }, 422);
+    }
     if (err instanceof TaskerError) {
       const kinds = {
         503: "tasker_unavailable",
@@ -119,8 +136,8 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
   app.get("/health", (c) => c.json("ok"));
 
   // ANCHOR: create_order
-  app.post("/orders", async (c) => {
-    const order = validateOrder(await jsonBody(c));
+  app.post("/orders", requireJson, jsonBody(OrderRequest), async (c) => {
+    const order = c.req.valid("json");
     const id = orderId(c);
     // One transaction that commits only once Tasker has accepted the task: any failure
     // (bad input, duplicate, Tasker down) leaves nothing half-done.
@@ -141,8 +158,8 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
   // ANCHOR_END: create_order
 
   // ANCHOR: create_order_async
-  app.post("/orders/async", async (c) => {
-    const order = validateOrder(await jsonBody(c));
+  app.post("/orders/async", requireJson, jsonBody(OrderRequest), async (c) => {
+    const order = c.req.valid("json");
     const id = orderId(c);
     try {
       await insertOrder(sql, id, order, "queued");
@@ -186,8 +203,8 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
     });
   });
 
-  app.post("/analytics/jobs", async (c) => {
-    const { source, dateFrom, dateTo } = validateJob(await jsonBody(c));
+  app.post("/analytics/jobs", requireJson, jsonBody(JobRequest), async (c) => {
+    const { source, date_from: dateFrom, date_to: dateTo } = c.req.valid("json");
     const id = crypto.randomUUID();
     const task = await sql.begin(async (tx) => {
       await tx`INSERT INTO analytics_jobs (id, source, date_from, date_to, status)

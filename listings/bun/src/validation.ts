@@ -1,7 +1,10 @@
-// What a request may contain. Every limit is stated here, once; a request outside them is
-// answered 422 with one message per field (`cart_items[1].quantity`), before anything is
-// stored or sent to Tasker. The rules and messages are the Axum app's.
-import { centsOf, moneyText, priceLines, type Totals } from "./money";
+// What a request may contain, as zod schemas: every limit is stated here, once. Hono's
+// validator middleware checks each body against its schema before the route runs, and the
+// app answers what it refuses with 422 and one message per field path
+// (`cart_items[1].quantity`), before anything is stored or sent to Tasker. The rules are
+// the Axum app's; the route's types are inferred from the schemas.
+import { z } from "zod";
+import { centsOf, moneyText, priceLines } from "./money";
 
 // ANCHOR: limits
 /** Larger request bodies are refused before they are parsed (413). */
@@ -15,7 +18,17 @@ export const MAX_EMAIL_CHARS = 254;
 export const MAX_SKU_CHARS = 64;
 export const MAX_NAME_CHARS = 200;
 export const MAX_SOURCE_CHARS = 64;
+export const MAX_RANGE_DAYS = 366;
 // ANCHOR_END: limits
+
+// A missing field reads "is required", as in the other apps; every other message is the
+// schema's own or zod's.
+z.config({
+  customError: (issue) =>
+    issue.code === "invalid_type" && issue.input === undefined
+      ? "is required"
+      : undefined,
+});
 
 export class Invalid extends Error {
   constructor(
@@ -26,151 +39,155 @@ export class Invalid extends Error {
   }
 }
 
-export interface LineItem {
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-}
-
-export interface NewOrder {
-  email: string;
-  items: LineItem[];
-  totals: Totals;
-}
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const trimmed = (value: unknown): string | null =>
-  typeof value === "string" ? value.trim() : null;
-/** Characters, as code points (what the other apps count), not UTF-16 units. */
-const length = (text: string): number => [...text].length;
-
-/** Text a person typed: low..high characters, none of them control characters. */
-function isLabel(text: string | null, low: number, high: number): text is string {
-  return (
-    text !== null && length(text) >= low && length(text) <= high && !/\p{Cc}/u.test(text)
-  );
-}
-
-function textRule(low: number, high: number): string {
+/** Text a person typed: low..high characters (code points, as the other apps count
+ *  them), none of them control characters. */
+const text = (low: number, high: number) => {
   const range = low > 0 ? `${low} to ${high}` : `at most ${high}`;
-  return `must be ${range} characters, none of them control characters`;
-}
+  return z
+    .string()
+    .trim()
+    .refine((s) => [...s].length >= low && [...s].length <= high && !/\p{Cc}/u.test(s), {
+      message: `must be ${range} characters, none of them control characters`,
+    });
+};
 
 /** `user@domain.tld`: printable ASCII without spaces, one `@`, a dot inside the domain. */
-function isEmail(email: string): boolean {
-  const at = email.indexOf("@");
-  const domain = email.slice(at + 1);
-  return (
-    email.length <= MAX_EMAIL_CHARS &&
-    /^[\x21-\x7e]+$/.test(email) &&
-    at > 0 &&
-    !domain.includes("@") &&
-    domain.includes(".") &&
-    !domain.startsWith(".") &&
-    !domain.endsWith(".")
+const email = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .refine(
+    (s) => {
+      const at = s.indexOf("@");
+      const domain = s.slice(at + 1);
+      return (
+        s.length <= MAX_EMAIL_CHARS &&
+        /^[\x21-\x7e]+$/.test(s) &&
+        at > 0 &&
+        !domain.includes("@") &&
+        domain.includes(".") &&
+        !domain.startsWith(".") &&
+        !domain.endsWith(".")
+      );
+    },
+    { message: "is not a valid email address" },
   );
-}
 
-// ANCHOR: validate_order
-/** Every problem at once, keyed by field path. */
-export function validateOrder(body: unknown): NewOrder {
-  if (!isObject(body)) throw new Invalid({ body: "must be a JSON object" });
-  const errors: Record<string, string> = {};
-  const email = trimmed(body.customer_email) ?? "";
-  if (!email) errors.customer_email = "is required";
-  else if (!isEmail(email)) errors.customer_email = "is not a valid email address";
-  const items = validateCart(body.cart_items, errors);
-  if (Object.keys(errors).length > 0) throw new Invalid(errors);
-
-  const totals = priceLines(items.map((i) => [i.unitPriceCents, i.quantity]));
-  if (totals.total > MAX_ORDER_TOTAL_CENTS) {
-    const [total, limit] = [moneyText(totals.total), moneyText(MAX_ORDER_TOTAL_CENTS)];
-    const message = `the order total ${total} exceeds the limit of ${limit}`;
-    throw new Invalid({ cart_items: message });
-  }
-  return { email, items, totals };
-}
-// ANCHOR_END: validate_order
-
-/** The cart's lines; what is wrong with them goes into `errors`. */
-export function validateCart(raw: unknown, errors: Record<string, string>): LineItem[] {
-  if (!Array.isArray(raw)) errors.cart_items = "is required and must be a list";
-  else if (raw.length === 0) errors.cart_items = "must contain at least one item";
-  else if (raw.length > MAX_ITEMS)
-    errors.cart_items = `may contain at most ${MAX_ITEMS} items`;
-  else return raw.flatMap((entry, i) => lineItem(i, entry, errors) ?? []);
-  return [];
-}
-
-function lineItem(i: number, item: unknown, errors: Record<string, string>) {
-  const field = `cart_items[${i}]`;
-  if (!isObject(item)) {
-    errors[field] = "must be an object";
-    return null;
-  }
-  const sku = trimmed(item.sku);
-  if (!isLabel(sku, 1, MAX_SKU_CHARS))
-    errors[`${field}.sku`] = textRule(1, MAX_SKU_CHARS);
-  // The name is optional and defaults to the SKU.
-  const name = item.name === undefined || item.name === null ? sku : trimmed(item.name);
-  if (!isLabel(name, 0, MAX_NAME_CHARS))
-    errors[`${field}.name`] = textRule(0, MAX_NAME_CHARS);
-  const quantity = wholeNumber(item.quantity, 1, MAX_QUANTITY);
-  if (quantity === null)
-    errors[`${field}.quantity`] = `must be a whole number from 1 to ${MAX_QUANTITY}`;
-  const cents = centsOf(item.unit_price);
-  const price =
-    cents !== null && cents >= 1 && cents <= MAX_UNIT_PRICE_CENTS ? cents : null;
-  if (price === null) {
+/** Dollars with at most two decimals (24.99), as whole cents. */
+const dollars = z.number().transform((amount, ctx) => {
+  const cents = centsOf(amount);
+  if (cents === null || cents < 1 || cents > MAX_UNIT_PRICE_CENTS) {
     const limit = moneyText(MAX_UNIT_PRICE_CENTS);
-    errors[`${field}.unit_price`] =
-      `must be an amount from 0.01 to ${limit}, in whole cents`;
+    ctx.addIssue({
+      code: "custom",
+      message: `must be an amount from 0.01 to ${limit}, in whole cents`,
+    });
+    return z.NEVER;
   }
-  if (!isLabel(sku, 1, MAX_SKU_CHARS) || !isLabel(name, 0, MAX_NAME_CHARS)) return null;
-  if (quantity === null || price === null) return null;
-  return { sku, name, quantity, unitPriceCents: price } satisfies LineItem;
-}
+  return cents;
+});
 
-function wholeNumber(value: unknown, low: number, high: number): number | null {
-  const ok = typeof value === "number" && Number.isInteger(value) && value >= low;
-  return ok && value <= high ? value : null;
-}
+const WHOLE_QUANTITY = `must be a whole number from 1 to ${MAX_QUANTITY}`;
+
+// ANCHOR: cart_item
+/** A line of the cart; the name is optional and defaults to the SKU. */
+export const CartItem = z
+  .object({
+    sku: text(1, MAX_SKU_CHARS),
+    name: text(0, MAX_NAME_CHARS).nullish(),
+    quantity: z
+      .int({ error: WHOLE_QUANTITY })
+      .min(1, WHOLE_QUANTITY)
+      .max(MAX_QUANTITY, WHOLE_QUANTITY),
+    unit_price: dollars,
+  })
+  .transform(({ sku, name, quantity, unit_price }) => ({
+    sku,
+    name: name ?? sku,
+    quantity,
+    unitPriceCents: unit_price,
+  }));
+export type LineItem = z.output<typeof CartItem>;
+// ANCHOR_END: cart_item
+
+// ANCHOR: order_request
+export const OrderRequest = z
+  .object({
+    customer_email: email,
+    cart_items: z.array(CartItem).min(1).max(MAX_ITEMS),
+  })
+  .transform(({ customer_email, cart_items }, ctx) => {
+    const totals = priceLines(cart_items.map((i) => [i.unitPriceCents, i.quantity]));
+    if (totals.total > MAX_ORDER_TOTAL_CENTS) {
+      const [total, limit] = [moneyText(totals.total), moneyText(MAX_ORDER_TOTAL_CENTS)];
+      const message = `the order total ${total} exceeds the limit of ${limit}`;
+      ctx.addIssue({ code: "custom", path: ["cart_items"], message });
+      return z.NEVER;
+    }
+    return { email: customer_email, items: cart_items, totals };
+  });
+export type NewOrder = z.output<typeof OrderRequest>;
+// ANCHOR_END: order_request
 
 const DAY_MS = 86_400_000;
 
-/** A calendar date written YYYY-MM-DD, as milliseconds since the epoch, or null. */
-function parseDate(value: unknown): number | null {
-  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  // Date.parse rolls 2026-02-30 over to March; a real date survives the round trip.
-  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value
-    ? null
-    : ms;
+/** A calendar date written YYYY-MM-DD (2026-02-30 is not one). */
+const isoDate = z.string().refine(
+  (s) => {
+    const ms = Date.parse(`${s}T00:00:00Z`);
+    return /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(ms).toISOString().slice(0, 10) === s;
+  },
+  { message: "must be a date like 2026-11-01" },
+);
+
+export const JobRequest = z
+  .object({
+    source: text(1, MAX_SOURCE_CHARS),
+    date_from: isoDate,
+    date_to: isoDate,
+  })
+  .superRefine(({ date_from, date_to }, ctx) => {
+    const days = (Date.parse(date_to) - Date.parse(date_from)) / DAY_MS;
+    if (days < 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["date_to"],
+        message: "must not be before date_from",
+      });
+    } else if (days > MAX_RANGE_DAYS) {
+      const message = "the range may span at most a year";
+      ctx.addIssue({ code: "custom", path: ["date_to"], message });
+    }
+  });
+
+/** `["cart_items", 1, "quantity"]` → `cart_items[1].quantity`; the whole body is `body`. */
+const fieldPath = (path: PropertyKey[]): string =>
+  path.reduce<string>(
+    (at, part) =>
+      typeof part === "number"
+        ? `${at}[${part}]`
+        : at
+          ? `${at}.${String(part)}`
+          : String(part),
+    "",
+  ) || "body";
+
+/** zod's issues as the app answers them: one message for each field path. */
+export function fieldErrors(error: z.core.$ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    fields[fieldPath(issue.path)] ??= issue.message;
+  }
+  return fields;
 }
 
-export function validateJob(body: unknown): {
-  source: string;
-  dateFrom: string;
-  dateTo: string;
-} {
-  if (!isObject(body)) throw new Invalid({ body: "must be a JSON object" });
-  const errors: Record<string, string> = {};
-  const source = trimmed(body.source) ?? "";
-  if (!source) errors.source = "is required";
-  else if (!isLabel(source, 1, MAX_SOURCE_CHARS))
-    errors.source = textRule(0, MAX_SOURCE_CHARS);
-  const from = parseDate(body.date_from);
-  const to = parseDate(body.date_to);
-  if (from === null) errors.date_from = "must be a date like 2026-11-01";
-  if (to === null) errors.date_to = "must be a date like 2026-11-01";
-  if (from !== null && to !== null) {
-    if (to < from) errors.date_to = "must not be before date_from";
-    else if ((to - from) / DAY_MS > 366)
-      errors.date_to = "the range may span at most a year";
-  }
-  if (Object.keys(errors).length > 0) throw new Invalid(errors);
-  return { source, dateFrom: body.date_from as string, dateTo: body.date_to as string };
+const Cart = z.array(CartItem);
+
+/** The cart as a task context carries it, checked as the API checks it (the step
+ *  handlers price it again); what is wrong goes into `errors`. */
+export function validateCart(raw: unknown, errors: Record<string, string>): LineItem[] {
+  const cart = Cart.safeParse(raw);
+  if (cart.success) return cart.data;
+  Object.assign(errors, fieldErrors(cart.error));
+  return [];
 }
