@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use garde::Validate;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, invalid};
 use crate::money::{Cents, Totals};
 
 // ANCHOR: limits
@@ -56,116 +58,140 @@ impl NewOrder {
     }
 }
 
-// ANCHOR: validate_order
-/// Every problem at once, keyed by field path (`cart_items[1].quantity`).
-pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
-    let mut errors = BTreeMap::new();
-    let mut error = |field: String, message: &str| {
-        errors.entry(field).or_insert_with(|| message.to_string());
-    };
-    let email = body["customer_email"].as_str().unwrap_or("").trim();
-    if email.is_empty() {
-        error("customer_email".into(), "is required");
-    } else if !is_email(email) {
-        error("customer_email".into(), "is not a valid email address");
-    }
-    let mut items = Vec::new();
-    match body["cart_items"].as_array() {
-        None => error("cart_items".into(), "is required and must be a list"),
-        Some(list) if list.is_empty() => {
-            error("cart_items".into(), "must contain at least one item")
-        }
-        Some(list) if list.len() > MAX_ITEMS => error(
-            "cart_items".into(),
-            &format!("may contain at most {MAX_ITEMS} items"),
-        ),
-        Some(list) => {
-            for (i, item) in list.iter().enumerate() {
-                let field = |name: &str| format!("cart_items[{i}].{name}");
-                if !item.is_object() {
-                    error(format!("cart_items[{i}]"), "must be an object");
-                    continue;
-                }
-                let sku = item["sku"].as_str().map(str::trim).unwrap_or("");
-                if !is_label(sku, 1, MAX_SKU_CHARS) {
-                    let message = format!(
-                        "must be 1 to {MAX_SKU_CHARS} characters, none of them control characters"
-                    );
-                    error(field("sku"), &message);
-                }
-                // The name is optional and defaults to the SKU.
-                let name = match &item["name"] {
-                    Value::Null => Some(sku),
-                    Value::String(name) => Some(name.trim()),
-                    _ => None,
-                };
-                if !name.is_some_and(|n| is_label(n, 0, MAX_NAME_CHARS)) {
-                    let message = format!(
-                        "must be at most {MAX_NAME_CHARS} characters, none of them control characters"
-                    );
-                    error(field("name"), &message);
-                }
-                let quantity = item["quantity"]
-                    .as_u64()
-                    .filter(|q| (1..=MAX_QUANTITY).contains(q));
-                if quantity.is_none() {
-                    error(
-                        field("quantity"),
-                        &format!("must be a whole number from 1 to {MAX_QUANTITY}"),
-                    );
-                }
-                let unit_price = item["unit_price"]
-                    .as_f64()
-                    .and_then(Cents::from_dollars)
-                    .filter(|p| (Cents::new(1)..=MAX_UNIT_PRICE).contains(p));
-                if unit_price.is_none() {
-                    let message = format!(
-                        "must be an amount from 0.01 to {MAX_UNIT_PRICE}, in whole cents"
-                    );
-                    error(field("unit_price"), &message);
-                }
-                if let (Some(name), Some(quantity), Some(unit_price)) =
-                    (name, quantity, unit_price)
-                {
-                    items.push(LineItem {
-                        sku: sku.to_string(),
-                        name: name.to_string(),
-                        quantity,
-                        unit_price,
-                    });
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    // Bounded above: at most 100 lines of 10,000 × 100,000.00, far inside an i64 of cents.
-    let subtotal = items.iter().fold(Cents::ZERO, |sum, i| {
-        let line = i
-            .unit_price
-            .checked_mul(i.quantity)
-            .expect("bounded line total");
-        sum.checked_add(line).expect("bounded subtotal")
-    });
-    let totals = Totals::for_subtotal(subtotal);
-    if totals.total > MAX_ORDER_TOTAL {
-        let message = format!(
-            "the order total {} exceeds the limit of {MAX_ORDER_TOTAL}",
-            totals.total
-        );
-        return Err(ApiError::Invalid(BTreeMap::from([(
-            "cart_items".into(),
-            message,
-        )])));
-    }
-    Ok(NewOrder {
-        customer_email: email.to_string(),
-        items,
-        totals,
-    })
+// ANCHOR: order_request
+/// An order as the client sends it. serde types each field; a field of the wrong type
+/// stops there (serde reads on no further), and serde_path_to_error names it. garde then
+/// checks every value against its limit and names every field outside one at once.
+#[derive(Debug, Deserialize, Validate)]
+pub struct OrderRequest {
+    #[serde(default)]
+    #[garde(custom(email))]
+    pub customer_email: String,
+    #[garde(required, length(min = 1, max = MAX_ITEMS), dive)]
+    pub cart_items: Option<Vec<CartItem>>,
 }
-// ANCHOR_END: validate_order
+
+#[derive(Debug, Deserialize, Validate)]
+pub struct CartItem {
+    #[serde(default)]
+    #[garde(custom(label(1, MAX_SKU_CHARS)))]
+    pub sku: String,
+    /// Optional: defaults to the SKU.
+    #[garde(custom(optional_label(MAX_NAME_CHARS)))]
+    pub name: Option<String>,
+    #[garde(required, range(min = 1, max = MAX_QUANTITY))]
+    pub quantity: Option<u64>,
+    /// Dollars, with at most two decimals.
+    #[garde(required, custom(amount))]
+    pub unit_price: Option<f64>,
+}
+// ANCHOR_END: order_request
+
+impl OrderRequest {
+    /// The order to store and hand to Tasker, once its values passed `validate`; an order
+    /// over the total limit is refused here, where its total is known.
+    pub fn into_new_order(self) -> Result<NewOrder, ApiError> {
+        let items: Vec<LineItem> = (self.cart_items.unwrap_or_default().into_iter())
+            .map(|item| {
+                let sku = item.sku.trim().to_string();
+                LineItem {
+                    name: item
+                        .name
+                        .map_or_else(|| sku.clone(), |n| n.trim().to_string()),
+                    sku,
+                    quantity: item.quantity.unwrap_or_default(),
+                    unit_price: item
+                        .unit_price
+                        .and_then(Cents::from_dollars)
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        // Bounded: at most 100 lines of 10,000 × 100,000.00, far inside an i64 of cents.
+        let subtotal = items.iter().fold(Cents::ZERO, |sum, i| {
+            let line = i
+                .unit_price
+                .checked_mul(i.quantity)
+                .expect("bounded line total");
+            sum.checked_add(line).expect("bounded subtotal")
+        });
+        let totals = Totals::for_subtotal(subtotal);
+        if totals.total > MAX_ORDER_TOTAL {
+            let message = format!(
+                "the order total {} exceeds the limit of {MAX_ORDER_TOTAL}",
+                totals.total
+            );
+            return Err(invalid("cart_items", &message));
+        }
+        let customer_email = self.customer_email.trim().to_string();
+        Ok(NewOrder {
+            customer_email,
+            items,
+            totals,
+        })
+    }
+}
+
+fn email(email: &str, _: &()) -> garde::Result {
+    match email.trim() {
+        "" => Err(garde::Error::new("is required")),
+        e if !is_email(e) => Err(garde::Error::new("is not a valid email address")),
+        _ => Ok(()),
+    }
+}
+
+fn label(min: usize, max: usize) -> impl FnOnce(&str, &()) -> garde::Result {
+    move |text, _| match is_label(text.trim(), min, max) {
+        true => Ok(()),
+        false => Err(garde::Error::new(format!(
+            "must be {min} to {max} characters, none of them control characters"
+        ))),
+    }
+}
+
+fn optional_label(max: usize) -> impl FnOnce(&Option<String>, &()) -> garde::Result {
+    move |text, ctx| match text {
+        Some(text) => label(0, max)(text, ctx),
+        None => Ok(()),
+    }
+}
+
+fn amount(dollars: &Option<f64>, _: &()) -> garde::Result {
+    let cents = dollars.and_then(Cents::from_dollars);
+    match cents.filter(|p| (Cents::new(1)..=MAX_UNIT_PRICE).contains(p)) {
+        Some(_) => Ok(()),
+        None => Err(garde::Error::new(format!(
+            "must be an amount from 0.01 to {MAX_UNIT_PRICE}, in whole cents"
+        ))),
+    }
+}
+
+/// A request body as an `OrderRequest`, then a `NewOrder`: every problem as a field error.
+pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
+    // serde would read a struct from an array too, by position.
+    if !body.is_object() {
+        return Err(invalid("body", "must be a JSON object"));
+    }
+    let request: OrderRequest = serde_path_to_error::deserialize(body).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
+        invalid(&field, &e.inner().to_string())
+    })?;
+    request.validate().map_err(|report| {
+        let mut fields = BTreeMap::new();
+        for (path, error) in report.iter() {
+            fields
+                .entry(path.to_string())
+                .or_insert_with(|| error.message().to_string());
+        }
+        ApiError::Invalid(fields)
+    })?;
+    request.into_new_order()
+}
 
 /// `user@domain.tld`: printable ASCII without spaces, one `@`, a dot inside the domain.
 fn is_email(email: &str) -> bool {
@@ -260,23 +286,34 @@ mod tests {
         let f = fields(
             json!({ "customer_email": "a@b.co", "cart_items": vec![item(json!(1)); 101] }),
         );
-        assert_eq!(f["cart_items"], "may contain at most 100 items");
+        assert!(f["cart_items"].contains("100"), "{f:?}");
     }
 
     #[test]
-    fn wrong_types_are_field_errors() {
-        let f = fields(
-            json!({ "customer_email": 7, "cart_items": ["x", { "sku": 1, "quantity": 1.5, "unit_price": null }] }),
-        );
-        assert!(
-            f.contains_key("customer_email") && f.contains_key("cart_items[0]"),
-            "{f:?}"
-        );
-        assert!(
-            f.contains_key("cart_items[1].sku")
-                && f.contains_key("cart_items[1].quantity"),
-            "{f:?}"
-        );
-        assert!(f.contains_key("cart_items[1].unit_price"), "{f:?}");
+    fn a_field_of_the_wrong_type_is_named() {
+        // serde reads no further than the first field of the wrong type.
+        let line = |k: &str, v: Value| {
+            let mut item = json!({ "sku": "A", "quantity": 1, "unit_price": 1 });
+            item[k] = v;
+            json!({ "customer_email": "a@b.co", "cart_items": [item] })
+        };
+        let cases = [
+            (
+                json!({ "customer_email": 7, "cart_items": [] }),
+                "customer_email",
+            ),
+            (
+                json!({ "customer_email": "a@b.co", "cart_items": ["x"] }),
+                "cart_items[0]",
+            ),
+            (line("sku", json!(1)), "cart_items[0].sku"),
+            (line("quantity", json!(1.5)), "cart_items[0].quantity"),
+            (line("unit_price", Value::Null), "cart_items[0].unit_price"),
+            (json!([1]), "body"),
+        ];
+        for (body, field) in cases {
+            let f = fields(body.clone());
+            assert!(f.contains_key(field), "{body}: {f:?}");
+        }
     }
 }
