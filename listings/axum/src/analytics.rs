@@ -1,57 +1,74 @@
 //! `POST /analytics/jobs` and `GET /analytics/jobs/{id}`.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use garde::Validate;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::api::{ApiError, json_body};
 use crate::tasker::TaskRequest;
-use crate::validation::is_label;
+use crate::validation::{checked, is_label};
 
 pub const MAX_SOURCE_CHARS: usize = 64;
 
-fn validate(body: &Value) -> Result<(String, NaiveDate, NaiveDate), ApiError> {
-    let mut errors = BTreeMap::new();
-    let source = body["source"].as_str().unwrap_or("").trim().to_string();
-    if source.is_empty() {
-        errors.insert("source".to_string(), "is required".to_string());
-    } else if !is_label(&source, 1, MAX_SOURCE_CHARS) {
-        let message = format!(
+/// An analytics job as the client sends it: serde reads the fields as text, garde checks
+/// each and names every one that is wrong at once.
+#[derive(Debug, Deserialize, Validate)]
+struct JobRequest {
+    #[serde(default)]
+    #[garde(custom(a_source))]
+    source: String,
+    #[serde(default)]
+    #[garde(custom(iso_date))]
+    date_from: String,
+    #[serde(default)]
+    #[garde(custom(iso_date), custom(within_a_year_of(&self.date_from)))]
+    date_to: String,
+}
+
+fn a_source(text: &str, _: &()) -> garde::Result {
+    match text.trim() {
+        "" => Err(garde::Error::new("is required")),
+        t if !is_label(t, 1, MAX_SOURCE_CHARS) => Err(garde::Error::new(format!(
             "must be at most {MAX_SOURCE_CHARS} characters, none of them control characters"
-        );
-        errors.insert("source".to_string(), message);
+        ))),
+        _ => Ok(()),
     }
-    let mut date = |field: &str| match body[field]
-        .as_str()
-        .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-    {
-        Some(Ok(d)) => Some(d),
-        _ => {
-            errors.insert(
-                field.to_string(),
-                "must be a date like 2026-11-01".to_string(),
-            );
-            None
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn iso_date(text: &str, _: &()) -> garde::Result {
+    date(text)
+        .map(|_| ())
+        .ok_or_else(|| garde::Error::new("must be a date like 2026-11-01"))
+}
+
+fn within_a_year_of(from: &str) -> impl FnOnce(&str, &()) -> garde::Result + '_ {
+    move |to, _| match (date(from), date(to)) {
+        (Some(f), Some(t)) if t < f => {
+            Err(garde::Error::new("must not be before date_from"))
         }
-    };
-    let (from, to) = (date("date_from"), date("date_to"));
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            errors.insert("date_to".into(), "must not be before date_from".into());
-        } else if (t - f).num_days() > 366 {
-            errors.insert("date_to".into(), "the range may span at most a year".into());
+        (Some(f), Some(t)) if (t - f).num_days() > 366 => {
+            Err(garde::Error::new("the range may span at most a year"))
         }
+        _ => Ok(()),
     }
-    match (errors.is_empty(), from, to) {
-        (true, Some(f), Some(t)) => Ok((source, f, t)),
-        _ => Err(ApiError::Invalid(errors)),
+}
+
+fn validate(body: &Value) -> Result<(String, NaiveDate, NaiveDate), ApiError> {
+    let job: JobRequest = checked(body)?;
+    match (date(&job.date_from), date(&job.date_to)) {
+        (Some(from), Some(to)) => Ok((job.source.trim().to_string(), from, to)),
+        _ => unreachable!("validated dates parse"),
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use garde::Validate;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::api::{ApiError, invalid};
@@ -166,21 +167,18 @@ fn amount(dollars: &Option<f64>, _: &()) -> garde::Result {
     }
 }
 
-/// A request body as an `OrderRequest`, then a `NewOrder`: every problem as a field error.
-pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
+/// A request body as `T`: a field of the wrong type, or every value outside its limits,
+/// as field errors keyed by path (`cart_items[1].quantity`).
+pub fn checked<T>(body: &Value) -> Result<T, ApiError>
+where
+    T: DeserializeOwned + Validate<Context = ()>,
+{
     // serde would read a struct from an array too, by position.
     if !body.is_object() {
         return Err(invalid("body", "must be a JSON object"));
     }
-    let request: OrderRequest = serde_path_to_error::deserialize(body).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." {
-            "body".to_string()
-        } else {
-            path
-        };
-        invalid(&field, &e.inner().to_string())
-    })?;
+    let request: T = serde_path_to_error::deserialize(body)
+        .map_err(|e| invalid(&e.path().to_string(), &e.inner().to_string()))?;
     request.validate().map_err(|report| {
         let mut fields = BTreeMap::new();
         for (path, error) in report.iter() {
@@ -190,7 +188,12 @@ pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
         }
         ApiError::Invalid(fields)
     })?;
-    request.into_new_order()
+    Ok(request)
+}
+
+/// An order request body as a `NewOrder`: every problem as a field error.
+pub fn validate_order(body: &Value) -> Result<NewOrder, ApiError> {
+    checked::<OrderRequest>(body)?.into_new_order()
 }
 
 /// `user@domain.tld`: printable ASCII without spaces, one `@`, a dot inside the domain.
