@@ -54,12 +54,33 @@ fn duplicate_or(e: sqlx::Error, id: Uuid) -> ApiError {
     }
 }
 
+/// Where an order stands: `Submitted`, its task exists; `Queued`, the background job has
+/// not created it yet; `Failed`, the job could not (`failure_reason` says why).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    Submitted,
+    Queued,
+    Failed,
+}
+
+impl OrderStatus {
+    /// As the `status` column holds it (its CHECK constraint lists the same three).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Submitted => "submitted",
+            OrderStatus::Queued => "queued",
+            OrderStatus::Failed => "failed",
+        }
+    }
+}
+
 /// Stores a validated order; a primary-key clash is a reused Idempotency-Key (409).
 async fn insert_order<'e>(
     db: impl sqlx::PgExecutor<'e>,
     id: Uuid,
     order: &NewOrder,
-    status: &str,
+    status: OrderStatus,
 ) -> Result<(), ApiError> {
     sqlx::query(
         "INSERT INTO orders (id, customer_email, items, total_cents, status) \
@@ -69,7 +90,7 @@ async fn insert_order<'e>(
     .bind(&order.customer_email)
     .bind(order.items_json())
     .bind(order.totals.total.get())
-    .bind(status)
+    .bind(status.as_str())
     .execute(db)
     .await
     .map_err(|e| duplicate_or(e, id))?;
@@ -88,7 +109,7 @@ pub async fn create(
     let order = validate_order(&json_body(body)?)?;
     let id = order_id(&headers);
     let mut tx = app.db.begin().await?;
-    insert_order(&mut *tx, id, &order, "submitted").await?;
+    insert_order(&mut *tx, id, &order, OrderStatus::Submitted).await?;
     let task = app.tasker.create_task(&order_task(id, &order)).await?;
     sqlx::query("UPDATE orders SET task_uuid = $2 WHERE id = $1")
         .bind(id)
@@ -99,7 +120,7 @@ pub async fn create(
     let answer = json!({
         "id": id,
         "task_uuid": task.task_uuid,
-        "status": "submitted",
+        "status": OrderStatus::Submitted,
         "total": order.totals.total.dollars(),
     });
     Ok((StatusCode::CREATED, Json(answer)))
@@ -116,32 +137,32 @@ pub async fn create_async(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let order = validate_order(&json_body(body)?)?;
     let id = order_id(&headers);
-    insert_order(&app.db, id, &order, "queued").await?;
+    insert_order(&app.db, id, &order, OrderStatus::Queued).await?;
     let request = order_task(id, &order);
     tokio::spawn(async move {
         let (status, task_uuid, reason) = match app.tasker.create_task(&request).await {
-            Ok(task) => ("submitted", Some(task.task_uuid), None),
-            Err(e) => ("failed", None, Some(e.to_string())),
+            Ok(task) => (OrderStatus::Submitted, Some(task.task_uuid), None),
+            Err(e) => (OrderStatus::Failed, None, Some(e.to_string())),
         };
         let saved = sqlx::query(
             "UPDATE orders SET status = $2, task_uuid = $3, failure_reason = $4, \
              updated_at = now() WHERE id = $1",
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(task_uuid)
         .bind(&reason)
         .execute(&app.db)
         .await;
         if let Err(e) = saved {
             eprintln!(
-                "order {id}: the background job's outcome ({status}) was not saved: {e}"
+                "order {id}: the background job's outcome ({status:?}) was not saved: {e}"
             );
         }
     });
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({ "id": id, "status": "queued" })),
+        Json(json!({ "id": id, "status": OrderStatus::Queued })),
     ))
 }
 // ANCHOR_END: create_order_async
