@@ -11,14 +11,27 @@ pub struct Leftover {
     pub command: String,
 }
 
-/// Every process whose environment holds `key=value`, this process excepted.
+/// The processes with `key=value` still running after `grace`: a process its test killed
+/// as that test ended may take a moment to go (a server's process group, SIGKILLed at the
+/// end of a failed chapter), and is not a leftover.
+pub fn still_running_after(key: &str, value: &str, grace: Duration) -> Vec<Leftover> {
+    let deadline = Instant::now() + grace;
+    let mut left = find(key, value);
+    while !left.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        left = find(key, value);
+    }
+    left
+}
+
+/// Every live process whose environment holds `key=value`, this process excepted.
 pub fn find(key: &str, value: &str) -> Vec<Leftover> {
     let marker = format!("{key}={value}");
     let me = std::process::id();
     let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
     let mut found: Vec<Leftover> = entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| *pid != me)
+        .filter(|pid| *pid != me && is_alive(*pid))
         .filter(|pid| {
             std::fs::read(format!("/proc/{pid}/environ"))
                 .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == marker.as_bytes()))
@@ -58,9 +71,12 @@ pub fn end(leftovers: &[Leftover], grace: Duration) {
     signal("KILL", &pids);
 }
 
+/// Running, and not a zombie or on its way out.
 fn is_alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|s| !s.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')))
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        let state = s.rsplit(')').next().and_then(|r| r.trim_start().chars().next());
+        !matches!(state, Some('Z' | 'X' | 'x'))
+    })
 }
 
 #[cfg(test)]

@@ -259,7 +259,7 @@ impl Copy {
             Ok(o) => (o.status.success(), String::from_utf8_lossy(&o.stdout).into_owned()),
             Err(e) => (false, format!("could not start bash: {e}")),
         };
-        let left = leftovers::find(RUN_MARKER, &self.marker);
+        let left = leftovers::still_running_after(RUN_MARKER, &self.marker, Duration::from_secs(3));
         if left.is_empty() {
             return (passed, text);
         }
