@@ -570,29 +570,29 @@ with_app() {
 # left them (a test that failed before its cleanup, a killed test runner), and names each,
 # so that no test's bug leaves a server behind. TERM first, KILL after 5 s.
 begin_run_marker() { export QS_RUN="$$-$(date +%s%N)"; }
+
+# marked_processes VAR VALUE: "PID COMMAND" of each process whose environment holds
+# VAR=VALUE (everything a marked run starts inherits it), the stack's daemons (the stack
+# outlives runs by design) and this shell excepted. Used by scripts/test and scripts/soak.
+marked_processes() {
+  local p pid stack_pids
+  stack_pids=" $(cat "$QS_STATE"/run/*.pid 2>/dev/null | tr '\n' ' ') $(head -1 "$QS_STATE/pg/data/postmaster.pid" 2>/dev/null) "
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    case " $$ $BASHPID $stack_pids " in *" $pid "*) continue ;; esac
+    if { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF "$1=$2"; then
+      echo "$pid $({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | cut -c1-160)"
+    fi
+  done
+}
+
 end_run_leftovers() {
   [ -n "${QS_RUN:-}" ] || return 0
-  local pids
-  # The scan skips this shell and its own helpers (the python3 process and its parent).
-  pids=$(python3 - "$QS_RUN" "$$" <<'PY'
-import os, sys
-marker, shell = f"QS_RUN={sys.argv[1]}".encode(), sys.argv[2]
-skip = {str(os.getpid()), str(os.getppid()), shell}
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            env = f.read().split(b"\0")
-    except OSError:
-        continue
-    if marker in env and pid not in skip:
-        print(pid)
-PY
-  ) || return 0
-  [ -n "$pids" ] || return 0
-  local pid
-  for pid in $pids; do
-    info "ending what the run left running: pid $pid, $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null | cut -c1-160)"
-  done
+  local left pids line
+  left=$(marked_processes QS_RUN "$QS_RUN")
+  [ -n "$left" ] || return 0
+  while IFS= read -r line; do info "ending what the run left running: pid $line"; done <<<"$left"
+  pids=$(awk '{ print $1 }' <<<"$left")
   # shellcheck disable=SC2086 # one word per pid
   kill -TERM $pids 2>/dev/null
   for _ in $(seq 50); do
