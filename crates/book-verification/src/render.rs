@@ -10,7 +10,7 @@ use crate::fence::{Category, Fence, Kind};
 use crate::markdown;
 use crate::report::{Outcome, Report};
 use crate::summary::{Summary, Totals};
-use crate::vocabulary::Vocabulary;
+use crate::vocabulary::{Label, Vocabulary};
 
 /// What the badge of one block says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,15 +25,17 @@ pub struct Badge {
 impl Badge {
     /// The badge for a block of `kind`, given its line in the report (`None` when the book
     /// is built without a report).
+    /// `own` replaces the kind's words: a suite's badge (vocabulary.toml, [suites]).
     pub fn new(
         kind: Kind,
         reason: Option<&str>,
         outcome: Option<&Outcome>,
+        own: Option<&Label>,
         tasker: &str,
         v: &Vocabulary,
     ) -> Badge {
-        let detail = kind.detail(v).replace("{tasker}", tasker);
-        let label = kind.label(v);
+        let detail = own.map_or_else(|| kind.detail(v), |l| l.detail.clone()).replace("{tasker}", tasker);
+        let label = own.map_or_else(|| kind.label(v), |l| l.label.clone());
         let with_reason = |text: String| match reason {
             Some(r) => format!("{text}: {r}"),
             None => text,
@@ -127,12 +129,10 @@ pub fn render_chapter(
             Fence::parse(info, v).map_err(|e| format!("src/{path}: block {}: ```{info} {e}", index + 1))?;
         let kind = fence.verification.kind();
         let reason = fence.verification.reason().and_then(|r| v.reason(r.as_str()));
-        let outcome = report.map(|r| {
-            r.result_for(path, index, &fingerprint(info, &raw.body))
-                .map(|b| b.outcome.clone())
-                .unwrap_or(Outcome::Missing)
-        });
-        badges.push(Badge::new(kind, reason, outcome.as_ref(), tasker, v));
+        let result = report.and_then(|r| r.result_for(path, index, &fingerprint(info, &raw.body)));
+        let outcome = report.map(|_| result.map(|b| b.outcome.clone()).unwrap_or(Outcome::Missing));
+        let own = result.and_then(|b| b.suite.as_deref()).and_then(|s| v.suite(s)?.badge.as_ref());
+        badges.push(Badge::new(kind, reason, outcome.as_ref(), own, tasker, v));
     }
     let mut totals = Totals::default();
     let mut unproven = 0;
@@ -341,6 +341,7 @@ mod tests {
                     line: b.line,
                     kind: "run".into(),
                     fingerprint: fingerprint(b.info.as_deref().unwrap(), &b.body),
+                    suite: None,
                     outcome: o.clone(),
                 })
                 .collect(),
@@ -464,11 +465,24 @@ mod tests {
     }
 
     #[test]
+    fn a_suite_with_its_own_badge_words_replaces_the_kinds() {
+        let v = Vocabulary::get();
+        let own = v.suite("rails-specs").and_then(|s| s.badge.as_ref()).expect("rails-specs has a badge");
+        let b = Badge::new(Kind::Tested, None, Some(&Outcome::Passed), Some(own), "0.1.8", v);
+        assert_eq!((b.result, b.text.as_str()), ("passed", own.label.as_str()));
+        assert!(b.title.contains("Tasker 0.1.8"), "{}", b.title);
+        let failed = Outcome::Failed { message: "x".into() };
+        let b = Badge::new(Kind::Tested, None, Some(&failed), Some(own), "0.1.8", v);
+        assert!(b.text.starts_with(&own.label) && b.text.ends_with("FAILED in the last test run"), "{}", b.text);
+    }
+
+    #[test]
     fn badge_text_is_escaped() {
         let b = Badge::new(
             Kind::Checked(Checker::Tsc),
             None,
             Some(&Outcome::Failed { message: "a <b> & \"c\"".into() }),
+            None,
             "0.1.8",
             Vocabulary::get(),
         );

@@ -160,6 +160,9 @@ pub struct BlockResult {
     pub line: usize,
     pub kind: String,
     pub fingerprint: String,
+    /// The suite that proves a `tested` block (vocabulary.toml, [suites]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suite: Option<String>,
     #[serde(flatten)]
     pub outcome: Outcome,
 }
@@ -216,7 +219,12 @@ impl Report {
         let vocabulary = Vocabulary::get();
         let mut blocks = Vec::new();
         for (chapter, block) in book.blocks() {
-            let outcome = match Evidence::for_block(chapter, block, vocabulary) {
+            let evidence = Evidence::for_block(chapter, block, vocabulary);
+            let suite = match &evidence {
+                Some(Evidence::Suite { suite }) => Some(suite.clone()),
+                _ => None,
+            };
+            let outcome = match evidence {
                 None => Outcome::NotRun { reason: reason_text(&block.verification, vocabulary) },
                 Some(evidence) => match records.iter().find(|r| r.evidence == evidence) {
                     None => Outcome::Missing,
@@ -229,6 +237,7 @@ impl Report {
                 line: block.line,
                 kind: block.verification.kind().key(),
                 fingerprint: block.fingerprint(),
+                suite,
                 outcome,
             });
         }
