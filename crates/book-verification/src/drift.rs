@@ -57,6 +57,10 @@ pub enum TestTarget {
     /// A Ruby test file of listings/rails, run with Debian's Ruby; after a second `:`, the
     /// test methods matching a pattern (minitest's `-n /PATTERN/`).
     RubyTest { file: String, name: Option<String> },
+    /// The Rails app's request specs on Debian's Rails 6.1 (listings/rails/spec/rails61/rspec),
+    /// optionally for one spec file and, after a second `:`, the examples whose names match
+    /// (`rspec -e`).
+    Rspec { file: Option<String>, name: Option<String> },
 }
 
 impl FromStr for TestTarget {
@@ -93,9 +97,16 @@ impl FromStr for TestTarget {
                 let (file, name) = file_and_name(need(arg)?);
                 TestTarget::RubyTest { file, name }
             }
+            "rspec" => match arg {
+                None => TestTarget::Rspec { file: None, name: None },
+                Some(arg) => {
+                    let (file, name) = file_and_name(arg);
+                    TestTarget::Rspec { file: Some(file), name }
+                }
+            },
             _ => {
                 return Err(format!(
-                    "unknown test `{s}` (build, links, chapter:PATH, cargo-test:TARGET[:FILTER], pytest[:FILE[::TEST]], bun-test[:FILE[:NAME]], ruby-test:FILE[:NAME])"
+                    "unknown test `{s}` (build, links, chapter:PATH, cargo-test:TARGET[:FILTER], pytest[:FILE[::TEST]], bun-test[:FILE[:NAME]], ruby-test:FILE[:NAME], rspec[:FILE[:NAME]])"
                 ));
             }
         })
@@ -148,6 +159,11 @@ impl TestTarget {
                 let name = name.as_deref().map(|n| format!(" -n '/{n}/'")).unwrap_or_default();
                 format!("ruby listings/rails/{file}{name}")
             }
+            TestTarget::Rspec { file, name } => {
+                let file = file.as_deref().map(|f| format!(" '{f}'")).unwrap_or_default();
+                let name = name.as_deref().map(|n| format!(" -e '{n}'")).unwrap_or_default();
+                format!("listings/rails/spec/rails61/rspec{file}{name}")
+            }
         }
     }
 }
@@ -167,6 +183,9 @@ impl fmt::Display for TestTarget {
             TestTarget::BunTest { file: Some(file), name: Some(n) } => write!(f, "bun-test:{file}:{n}"),
             TestTarget::RubyTest { file, name: None } => write!(f, "ruby-test:{file}"),
             TestTarget::RubyTest { file, name: Some(n) } => write!(f, "ruby-test:{file}:{n}"),
+            TestTarget::Rspec { file: None, .. } => f.write_str("rspec"),
+            TestTarget::Rspec { file: Some(file), name: None } => write!(f, "rspec:{file}"),
+            TestTarget::Rspec { file: Some(file), name: Some(n) } => write!(f, "rspec:{file}:{n}"),
         }
     }
 }
@@ -278,6 +297,9 @@ mod tests {
             "bun-test:tests/hostile.test.ts:at the",
             "ruby-test:test/all.rb",
             "ruby-test:test/all.rb:test_limits",
+            "rspec",
+            "rspec:spec/requests/orders_spec.rb",
+            "rspec:spec/requests/orders_spec.rb:POST /orders/async",
         ] {
             assert_eq!(s.parse::<TestTarget>().unwrap().to_string(), s);
         }
