@@ -506,13 +506,23 @@ ensure_tasker_npm_package() {
   QS_TS_WORKER=installed
 }
 
-# Ruby and RuboCop from Debian, for the Rails listing's checks and its standard-library tests.
+# Ruby and RuboCop from Debian, for the Rails listing's checks and its standard-library tests;
+# Debian's Rails 6.1, RSpec and pg for its request specs, whose test-only Gemfile
+# (listings/rails/spec/rails61) is resolved from those packages into the state folder.
+QS_RAILS_GEMFILE=$QS_STATE/rails61/Gemfile
 ensure_ruby() {
   local missing=()
   command -v ruby >/dev/null || missing+=(ruby)
   command -v rubocop >/dev/null || missing+=(rubocop)
   ruby -e 'require "minitest"' 2>/dev/null || missing+=(ruby-minitest)
+  ruby -e 'require "rails"' 2>/dev/null || missing+=(ruby-rails)
+  ruby -e 'require "rspec/rails/version"' 2>/dev/null || missing+=(ruby-rspec-rails)
+  ruby -e 'require "pg"' 2>/dev/null || missing+=(ruby-pg)
   [ ${#missing[@]} -eq 0 ] || { step "Ruby tools for listings/rails"; apt_install "${missing[@]}"; }
+  mkdir -p "${QS_RAILS_GEMFILE%/*}"
+  printf 'eval_gemfile %s\n' "'$QS_ROOT/listings/rails/spec/rails61/Gemfile'" >"$QS_RAILS_GEMFILE"
+  BUNDLE_GEMFILE=$QS_RAILS_GEMFILE bundle lock --local >/dev/null ||
+    die "Bundler could not resolve listings/rails/spec/rails61/Gemfile from Debian's gems (above)"
 }
 
 # Everything the suites need besides the stack: the mdBook tools, the listings' dependencies
@@ -645,7 +655,9 @@ run_suite() { # NAME
     rails-stdlib)
       with_app axum 3001 "$QS_ROOT/listings/axum" "$CARGO_TARGET_DIR/debug/axum-quickstart" \
         -- ruby "$QS_ROOT/listings/rails/test/all.rb" ;;
-    *) die "no suite '$1' (axum, stack, fastapi, bun, rails-stdlib)" ;;
+    # On Debian's Rails 6.1 (ensure_ruby); the examples tagged :worker need tasker-rb.
+    rails-specs) "$QS_ROOT/listings/rails/spec/rails61/rspec" ;;
+    *) die "no suite '$1' (axum, stack, fastapi, bun, rails-stdlib, rails-specs)" ;;
   esac
 }
 

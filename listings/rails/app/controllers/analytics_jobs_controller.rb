@@ -14,7 +14,7 @@ class AnalyticsJobsController < ApplicationController
     AnalyticsJob.transaction do
       job.save!
       task = TaskerTasks.create_analytics(input.context(job.id))
-      job.update!(task_uuid: task.task_uuid)
+      job.update!(task_uuid: task['task_uuid'])
     end
     render json: job.as_json.slice(:id, :task_uuid, :status), status: :created
   end

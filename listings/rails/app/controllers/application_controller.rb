@@ -7,9 +7,14 @@ class ApplicationController < ActionController::API
   class BodyTooLarge < StandardError; end
   class NotJson < StandardError; end
 
+  # Rack 3.1 renamed these two statuses' symbols (:unprocessable_content,
+  # :content_too_large) and warns on the old ones; a number means the same on every Rack.
+  UNPROCESSABLE = 422
+  TOO_LARGE = 413
+
   rescue_from MalformedBody do |e|
     render json: { error: 'validation_failed', fields: { body: e.message } },
-           status: :unprocessable_entity
+           status: UNPROCESSABLE
   end
   # Only a body declared as JSON is read: a browser sends text/plain across sites without
   # asking first.
@@ -21,7 +26,7 @@ class ApplicationController < ActionController::API
   rescue_from BodyTooLarge do
     message = "must be at most #{OrderRequest::MAX_BODY_BYTES} bytes"
     render json: { error: 'validation_failed', fields: { body: message } },
-           status: :content_too_large
+           status: TOO_LARGE
   end
   rescue_from TaskerTasks::Unavailable do |e|
     render json: { error: 'tasker_unavailable', message: e.message, stored: false },
@@ -45,7 +50,7 @@ class ApplicationController < ActionController::API
   end
 
   def invalid(fields)
-    render json: { error: 'validation_failed', fields: }, status: :unprocessable_entity
+    render json: { error: 'validation_failed', fields: }, status: UNPROCESSABLE
   end
 
   def not_found(what)

@@ -17,7 +17,7 @@ class OrdersController < ApplicationController
     # Commits only once Tasker has accepted the task: a failure rolls the order back.
     Order.transaction do
       order.save!
-      order.update!(task_uuid: TaskerTasks.create_for(order).task_uuid)
+      order.update!(task_uuid: TaskerTasks.create_for(order)['task_uuid'])
     end
     render json: order.as_json.slice(:id, :task_uuid, :status, :total), status: :created
   end
@@ -53,6 +53,6 @@ class OrdersController < ApplicationController
            SecureRandom.uuid
          end
     Order.new(id:, customer_email: input.email, items: input.items.map(&:to_context),
-              total: input.totals[:total] / 100r, status:)
+              total: BigDecimal(input.totals[:total]) / 100, status:)
   end
 end

@@ -9,7 +9,7 @@ class CreateOrderTaskJob < ApplicationJob
   def perform(order_id)
     order = Order.find(order_id)
     task = TaskerTasks.create_for(order)
-    order.update!(status: 'submitted', task_uuid: task.task_uuid)
+    order.update!(status: 'submitted', task_uuid: task['task_uuid'])
   rescue TaskerTasks::Unavailable => e
     order.update!(status: 'failed', failure_reason: e.message)
   end

@@ -15,7 +15,8 @@ class DailyAnalyticsJob < ApplicationJob
     job = AnalyticsJob.create!(id: SecureRandom.uuid, source:, date_from: day,
                                date_to: day, status: 'queued')
     task = TaskerTasks.create_analytics(input.context(job.id))
-    job.update!(status: 'submitted', task_uuid: task.task_uuid)
+    job.update!(status: 'submitted', task_uuid: task['task_uuid'])
+    job
   rescue TaskerTasks::Unavailable => e
     job&.update!(status: 'failed')
     raise e # ActiveJob's retry settings decide what happens next; the record says why

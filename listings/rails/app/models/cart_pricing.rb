@@ -19,10 +19,6 @@ module CartPricing
     { line_totals:, subtotal:, tax:, shipping:, total: subtotal + tax + shipping }
   end
 
-  def dollars(cents)
-    cents / 100.0
-  end
-
   # 1234567 → "12345.67", as the apps write amounts in messages.
   def text(cents)
     format('%<whole>d.%<part>02d', whole: cents / 100, part: cents % 100)

@@ -14,7 +14,10 @@ class Order < ApplicationRecord
   end
 
   def as_json(*)
-    { id:, customer_email:, items:, total: total.to_f, status:,
+    { id:, customer_email:, items:, total: CartPricing.text(total_cents), status:,
       task_uuid:, failure_reason: }
   end
+
+  # The total is a decimal(12,2) column, a BigDecimal here: exact, like the cents.
+  def total_cents = (total * 100).to_i
 end

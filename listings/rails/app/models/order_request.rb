@@ -21,10 +21,19 @@ class OrderRequest
 
   # One validated cart line; the price in whole cents.
   LineItem = Struct.new(:sku, :name, :quantity, :unit_price_cents, keyword_init: true) do
-    # The line as the task context carries it: the price in dollars.
+    # The line as the task context carries it: money in whole cents, never a Float.
     def to_context
       { 'sku' => sku, 'name' => name, 'quantity' => quantity,
-        'unit_price' => unit_price_cents / 100.0 }
+        'unit_price_cents' => unit_price_cents }
+    end
+
+    # A line back from the task context, or nil where it breaks the API's limits.
+    def self.from_context(line)
+      cents, quantity = line.values_at('unit_price_cents', 'quantity')
+      return nil unless cents.is_a?(Integer) && cents.between?(1, MAX_UNIT_PRICE_CENTS)
+      return nil unless quantity.is_a?(Integer) && quantity.between?(1, MAX_QUANTITY)
+
+      new(sku: line['sku'], name: line['name'], quantity:, unit_price_cents: cents)
     end
   end
 

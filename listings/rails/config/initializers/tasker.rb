@@ -1,17 +1,11 @@
 # frozen_string_literal: true
 
-# Starts the Tasker worker inside the Rails process (the Rust worker in the tasker-rb
-# gem). It reads the worker configuration from TASKER_CONFIG_PATH, registers the templates
-# under TASKER_TEMPLATE_PATH and runs each step's handler by the template's
-# `handler.callable`, which names a class under app/handlers.
+# Runs the Tasker worker in the Rails process once Rails has booted, unless
+# APP_WORKER=off: a web process that only creates tasks needs no worker (TaskerTasks
+# creates them over HTTP), and the worker can then run in processes of its own. Specs
+# start it themselves, only for the examples that need it (spec/rails_helper.rb).
 # ANCHOR: initializer
-require 'tasker_core'
-
 Rails.application.config.after_initialize do
-  next if ENV['APP_WORKER'] == 'off' || Rails.env.test?
-
-  # Zeitwerk loads app/handlers lazily; the worker looks handlers up by constant name.
-  Rails.autoloaders.main.eager_load_dir(Rails.root.join('app/handlers'))
-  TaskerCore::Worker::Bootstrap.start!
+  TaskerWorker.start unless ENV['APP_WORKER'] == 'off' || Rails.env.test?
 end
 # ANCHOR_END: initializer

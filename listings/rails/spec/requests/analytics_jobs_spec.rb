@@ -2,36 +2,70 @@
 
 require 'rails_helper'
 
-# Needs the worker (tasker-rb) running in the app: start it with TASKER_TEMPLATE_PATH set.
 RSpec.describe 'Analytics jobs', type: :request do
   let(:job) { { source: 'web', date_from: '2026-11-01', date_to: '2026-11-07' } }
 
-  it 'runs the eight-step pipeline, the three extracts side by side' do
-    post '/analytics/jobs', params: job, as: :json
-    expect(response).to have_http_status(:created)
-    task_uuid = response.parsed_body['task_uuid']
+  def json = response.parsed_body
 
-    task = wait_for_task_completion(task_uuid, max_wait: 30)
-    expect(task).to include('completed_steps' => 8)
-    results = TaskPolling.step_results(task_uuid)
-    extracts = results.select { |name, _| name.start_with?('extract_') }
-    starts = extracts.values.map { |r| Time.iso8601(r['started_at']) }
-    ends = extracts.values.map { |r| Time.iso8601(r['finished_at']) }
-    expect(starts.max).to be < ends.min
+  describe 'with the worker', :worker do
+    it 'runs the eight-step pipeline, the three extracts side by side' do
+      post '/analytics/jobs', params: job, as: :json
+      expect(response).to have_http_status(:created)
+      task_uuid = json['task_uuid']
+
+      task = wait_for_task_completion(task_uuid, max_wait: 30)
+      expect(task).to include('completed_steps' => 8)
+      results = TaskPolling.step_results(task_uuid)
+      extracts = results.select { |name, _| name.start_with?('extract_') }
+      starts = extracts.values.map { |r| Time.iso8601(r['started_at']) }
+      ends = extracts.values.map { |r| Time.iso8601(r['finished_at']) }
+      expect(starts.max).to be < ends.min
+    end
+  end
+
+  it 'stores the job and creates its task, which GET shows' do
+    post '/analytics/jobs', params: job.merge(source: ' web '), as: :json
+    expect(response).to have_http_status(:created)
+    task = TaskPolling.get_task(json['task_uuid'])
+    expect(task).to include('namespace' => 'analytics_rb', 'total_steps' => 8)
+    expect(task['context']).to eq('job_id' => json['id'], 'source' => 'web',
+                                  'date_from' => '2026-11-01', 'date_to' => '2026-11-07')
+    get "/analytics/jobs/#{json['id']}"
+    expect(json).to include('status' => 'submitted', 'date_to' => '2026-11-07')
   end
 
   it 'answers bad input with a 422 naming every field, and stores nothing' do
     bad = { date_from: '2026-02-30', date_to: 'soon' }
     expect { post '/analytics/jobs', params: bad, as: :json }
       .not_to change(AnalyticsJob, :count)
-    expect(response).to have_http_status(:unprocessable_entity)
-    fields = response.parsed_body['fields'].keys
-    expect(fields).to contain_exactly('source', 'date_from', 'date_to')
+    expect(response).to have_http_status(422)
+    expect(json['fields']).to eq('source' => 'is required',
+                                 'date_from' => 'must be a date like 2026-11-01',
+                                 'date_to' => 'must be a date like 2026-11-01')
+  end
+
+  it 'takes ranges that run forward and span at most a year' do
+    { '2026-10-31' => 'must not be before date_from',
+      '2027-11-03' => 'the range may span at most a year' }.each do |date_to, message|
+      post '/analytics/jobs', params: job.merge(date_to:), as: :json
+      expect(json['fields']).to eq('date_to' => message)
+    end
   end
 
   it 'runs yesterday through the daily job as through the API' do
-    expect { DailyAnalyticsJob.perform_now('web') }.to change(AnalyticsJob, :count).by(1)
-    expect(AnalyticsJob.last)
-      .to have_attributes(status: 'submitted', date_from: Date.yesterday)
+    record = nil
+    expect { record = DailyAnalyticsJob.perform_now('web') }
+      .to change(AnalyticsJob, :count).by(1)
+    expect(record).to have_attributes(status: 'submitted', date_from: Date.yesterday,
+                                      date_to: Date.yesterday)
+    expect(TaskPolling.get_task(record.task_uuid)['context']['job_id']).to eq(record.id)
+  end
+
+  it 'marks the daily job failed, and raises for a retry, when Tasker is unreachable' do
+    with_tasker_unreachable do
+      expect { DailyAnalyticsJob.perform_now('web') }
+        .to raise_error(TaskerTasks::Unavailable)
+    end
+    expect(AnalyticsJob.order(:created_at).last).to have_attributes(status: 'failed')
   end
 end

@@ -44,6 +44,11 @@ module TaskPolling
     end
   end
 
+  # The task as Tasker reports it now.
+  def get_task(task_uuid, base_url: orchestration_url)
+    connect(base_url) { |http| get_json(http, "/v1/tasks/#{task_uuid}") }
+  end
+
   # The task's steps, each with its result (the task view has no results).
   def get_task_steps(task_uuid, base_url: orchestration_url)
     connect(base_url) { |http| get_json(http, "/v1/tasks/#{task_uuid}/workflow_steps") }

@@ -7,7 +7,8 @@ module Ecommerce
       payment = context.get_dependency_result('process_payment')
       order_id = context.get_input('order_id').to_s
       success(result: { order_number: "ORD-#{order_id[0, 8].upcase}", order_id:,
-                        total: cart['total'], payment_id: payment['payment_id'],
+                        total_cents: cart['total_cents'],
+                        payment_id: payment['payment_id'],
                         item_count: cart['item_count'] })
     end
   end

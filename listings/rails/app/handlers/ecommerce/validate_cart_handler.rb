@@ -2,8 +2,8 @@
 
 module Ecommerce
   # ANCHOR: validate_cart
-  # Prices the cart: line totals, subtotal, 8% tax, shipping (free from 100.00), total.
-  # The cart passes the same checks as the API's, so the totals match the quote.
+  # Prices the cart in whole cents: line totals, subtotal, 8% tax, shipping (free from
+  # 100.00), total. Each line passes the API's limits again, so the total is the quote.
   class ValidateCartHandler < TaskerCore::StepHandler::Base
     def call(context)
       items = context.get_input('cart_items') || []
@@ -12,10 +12,9 @@ module Ecommerce
                                                      error_code: 'empty_cart')
       end
 
-      errors = {}
-      lines = OrderRequest.cart(items, errors)
-      unless errors.empty?
-        raise TaskerCore::Errors::PermanentError.new("bad quantity or price: #{errors}",
+      lines = items.map { |item| OrderRequest::LineItem.from_context(item) }
+      if lines.include?(nil)
+        raise TaskerCore::Errors::PermanentError.new('a line breaks the limits',
                                                      error_code: 'invalid_item')
       end
 
@@ -26,14 +25,13 @@ module Ecommerce
 
     def priced(lines)
       totals = CartPricing.price(lines.map { |l| [l.unit_price_cents, l.quantity] })
-      dollars = ->(cents) { CartPricing.dollars(cents) }
-      validated = lines.zip(totals[:line_totals]).map do |line, total|
-        line.to_context.merge('line_total' => dollars.call(total))
+      validated = lines.zip(totals[:line_totals]).map do |line, cents|
+        line.to_context.merge('line_total_cents' => cents)
       end
       { validated_items: validated, item_count: lines.sum(&:quantity),
-        subtotal: dollars.call(totals[:subtotal]), tax: dollars.call(totals[:tax]),
-        tax_rate: CartPricing::TAX_RATE_PERCENT / 100.0,
-        shipping: dollars.call(totals[:shipping]), total: dollars.call(totals[:total]) }
+        tax_rate_percent: CartPricing::TAX_RATE_PERCENT,
+        subtotal_cents: totals[:subtotal], tax_cents: totals[:tax],
+        shipping_cents: totals[:shipping], total_cents: totals[:total] }
     end
   end
   # ANCHOR_END: validate_cart
