@@ -473,7 +473,11 @@ mod tests {
         assert!(b.title.contains("Tasker 0.1.8"), "{}", b.title);
         let failed = Outcome::Failed { message: "x".into() };
         let b = Badge::new(Kind::Tested, None, Some(&failed), Some(own), "0.1.8", v);
-        assert!(b.text.starts_with(&own.label) && b.text.ends_with("FAILED in the last test run"), "{}", b.text);
+        assert!(
+            b.text.starts_with(&own.label) && b.text.ends_with("FAILED in the last test run"),
+            "{}",
+            b.text
+        );
     }
 
     #[test]
