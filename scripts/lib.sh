@@ -580,6 +580,10 @@ with_app() {
 # left them (a test that failed before its cleanup, a killed test runner), and names each,
 # so that no test's bug leaves a server behind. TERM first, KILL after 5 s.
 begin_run_marker() { export QS_RUN="$$-$(date +%s%N)"; }
+# The stack's daemons start without any run's marker (scripts/test's QS_RUN, the drift
+# check's QS_DRIFT_RUN, scripts/soak's QS_SOAK_RUN): a chapter that restarts the stack
+# leaves it running for the chapters after it, which is no leak.
+WITHOUT_RUN_MARKERS=(env -u QS_RUN -u QS_DRIFT_RUN -u QS_SOAK_RUN)
 
 # marked_processes VAR VALUE: "PID COMMAND" of each process whose environment holds
 # VAR=VALUE (everything a marked run starts inherits it), the stack's daemons (the stack
