@@ -95,7 +95,7 @@ async fn main() {
             .unwrap_or_else(|_| "http://127.0.0.1:8080".into()),
     );
     let order = json!({ "customer_email": "bench@example.com",
-                        "cart_items": [{ "sku": "W", "name": "W", "quantity": 2, "unit_price": 9.5 }] });
+                        "cart_items": [{ "sku": "W", "name": "W", "quantity": 2, "unit_price": "9.50" }] });
     let job =
         json!({ "source": "bench", "date_from": "2026-11-01", "date_to": "2026-11-03" });
     println!(

@@ -1,5 +1,6 @@
-//! Money in whole cents, so totals add up exactly. Prices arrive as JSON numbers of dollars
-//! (24.99) and leave the same way; everything in between is an integer number of cents.
+//! Money in whole cents, so totals add up exactly. Amounts arrive and leave as decimal
+//! strings ("24.99"), never as JSON numbers; in between, and in the task context, they are
+//! integer numbers of cents.
 
 use std::fmt;
 
@@ -22,30 +23,21 @@ impl Cents {
         self.0
     }
 
-    /// Reads an amount of dollars with at most two decimals (24.99), or `None` for anything
-    /// else: NaN, infinities, sub-cent fractions, amounts beyond what cents can hold.
-    ///
-    /// The amount is read as the shortest decimal that parses back to the same `f64`, which
-    /// is what the client wrote: `24.99` is 24.99, and `0.30000000000000004` (what
-    /// `0.1 + 0.2` serialises to) is a sub-cent fraction, not thirty cents.
-    pub fn from_dollars(amount: f64) -> Option<Cents> {
-        if !amount.is_finite() {
-            return None;
-        }
-        // Rust's `Display` for f64 is that shortest decimal, never in exponent notation.
-        let written = amount.abs().to_string();
-        let (whole, fraction) = written.split_once('.').unwrap_or((&written, ""));
-        if fraction.len() > 2 || whole.len() > 13 {
+    /// Reads an amount written as a decimal string, up to six digits and at most two
+    /// decimals ("24.99", "7", "0.5"); `None` for anything else: signs, exponents, spaces,
+    /// sub-cent digits. Amounts never travel as JSON numbers, which readers take as binary
+    /// floats.
+    pub fn parse(text: &str) -> Option<Cents> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits =
+            |s: &str, max: usize| s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
+        let fraction_ok = !text.contains('.') || !fraction.is_empty();
+        if whole.is_empty() || !digits(whole, 6) || !digits(fraction, 2) || !fraction_ok {
             return None;
         }
         let cents = whole.parse::<i64>().ok()? * 100
             + format!("{fraction:0<2}").parse::<i64>().ok()?;
-        Some(Cents(if amount < 0.0 { -cents } else { cents }))
-    }
-
-    /// The amount in dollars, for JSON (exact for every value `from_dollars` accepts).
-    pub fn dollars(self) -> f64 {
-        self.0 as f64 / 100.0
+        Some(Cents(cents))
     }
 
     pub fn checked_mul(self, n: u64) -> Option<Cents> {
@@ -107,16 +99,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dollars_with_at_most_two_decimals() {
-        assert_eq!(Cents::from_dollars(24.99), Some(Cents(2499)));
-        assert_eq!(Cents::from_dollars(0.1 + 0.2), None);
-        assert_eq!(Cents::from_dollars(-3.5), Some(Cents(-350)));
-        assert_eq!(Cents::from_dollars(1e12), Some(Cents(100_000_000_000_000)));
-        assert_eq!(Cents::from_dollars(12.5), Some(Cents(1250)));
-        assert_eq!(Cents::from_dollars(24.999), None);
-        assert_eq!(Cents::from_dollars(1e-9), None);
-        assert_eq!(Cents::from_dollars(1e308), None);
-        assert_eq!(Cents::from_dollars(f64::NAN), None);
+    fn amounts_are_decimal_strings_of_whole_cents() {
+        for (text, cents) in [
+            ("24.99", 2499),
+            ("12.5", 1250),
+            ("7", 700),
+            ("0.01", 1),
+            ("100000.00", 100_000_00),
+        ] {
+            assert_eq!(Cents::parse(text), Some(Cents(cents)), "{text}");
+        }
+        for text in [
+            "", ".", "1.", ".5", "-1", "+1", "1e3", " 1", "1 ", "24.999", "1,00",
+            "1000000", "\u{663}",
+        ] {
+            assert_eq!(Cents::parse(text), None, "{text:?}");
+        }
     }
 
     #[test]
@@ -128,6 +126,6 @@ mod tests {
         );
         assert_eq!(Totals::for_subtotal(Cents(100_00)).shipping, Cents::ZERO);
         assert_eq!(Cents(77_47).to_string(), "77.47");
-        assert_eq!(Cents(77_47).dollars(), 77.47);
+        assert_eq!(Cents(24_00).to_string(), "24.00");
     }
 }

@@ -121,7 +121,7 @@ pub async fn create(
         "id": id,
         "task_uuid": task.task_uuid,
         "status": OrderStatus::Submitted,
-        "total": order.totals.total.dollars(),
+        "total": order.totals.total.to_string(),
     });
     Ok((StatusCode::CREATED, Json(answer)))
 }
@@ -194,7 +194,7 @@ pub async fn show(
         "id": order.id,
         "customer_email": order.customer_email,
         "items": order.items,
-        "total": Cents::new(order.total_cents).dollars(),
+        "total": Cents::new(order.total_cents).to_string(),
         "status": order.status,
         "task_uuid": order.task_uuid,
         "failure_reason": order.failure_reason,

@@ -43,7 +43,7 @@ pub struct NewOrder {
 }
 
 impl NewOrder {
-    /// The cart as the task context carries it (prices as dollars, as the client sent them).
+    /// The cart as the task context carries it: money in whole cents.
     pub fn items_json(&self) -> Value {
         self.items
             .iter()
@@ -52,7 +52,7 @@ impl NewOrder {
                     "sku": i.sku,
                     "name": i.name,
                     "quantity": i.quantity,
-                    "unit_price": i.unit_price.dollars(),
+                    "unit_price_cents": i.unit_price.get(),
                 })
             })
             .collect()
@@ -82,9 +82,9 @@ pub struct CartItem {
     pub name: Option<String>,
     #[garde(required, range(min = 1, max = MAX_QUANTITY))]
     pub quantity: Option<u64>,
-    /// Dollars, with at most two decimals.
+    /// Dollars as a decimal string, with at most two decimals ("24.99").
     #[garde(required, custom(amount))]
-    pub unit_price: Option<f64>,
+    pub unit_price: Option<String>,
 }
 // ANCHOR_END: order_request
 
@@ -101,9 +101,8 @@ impl OrderRequest {
                         .map_or_else(|| sku.clone(), |n| n.trim().to_string()),
                     sku,
                     quantity: item.quantity.unwrap_or_default(),
-                    unit_price: item
-                        .unit_price
-                        .and_then(Cents::from_dollars)
+                    unit_price: (item.unit_price.as_deref())
+                        .and_then(Cents::parse)
                         .unwrap_or_default(),
                 }
             })
@@ -157,8 +156,8 @@ fn optional_label(max: usize) -> impl FnOnce(&Option<String>, &()) -> garde::Res
     }
 }
 
-fn amount(dollars: &Option<f64>, _: &()) -> garde::Result {
-    let cents = dollars.and_then(Cents::from_dollars);
+fn amount(text: &Option<String>, _: &()) -> garde::Result {
+    let cents = text.as_deref().and_then(Cents::parse);
     match cents.filter(|p| (Cents::new(1)..=MAX_UNIT_PRICE).contains(p)) {
         Some(_) => Ok(()),
         None => Err(garde::Error::new(format!(
@@ -233,8 +232,8 @@ mod tests {
     #[test]
     fn prices_the_cart_in_cents() {
         let body = json!({ "customer_email": "ada@example.com", "cart_items": [
-            { "sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": 24.99 },
-            { "sku": "GADGET-7", "quantity": 1, "unit_price": 12.50 } ] });
+            { "sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": "24.99" },
+            { "sku": "GADGET-7", "quantity": 1, "unit_price": "12.50" } ] });
         let order = validate_order(&body).unwrap();
         assert_eq!(order.totals.total, Cents::new(77_47));
         assert_eq!(
@@ -246,13 +245,13 @@ mod tests {
     #[test]
     fn money_at_the_extremes_is_refused() {
         for price in [
-            json!(1e308),
-            json!(1e-9),
-            json!(0),
-            json!(-1),
-            json!(24.999),
-            json!("24.99"),
-            json!(100_000.01),
+            json!(24.99),
+            json!("0"),
+            json!("-1"),
+            json!("24.999"),
+            json!("1e3"),
+            json!(" 1.00"),
+            json!("100000.01"),
         ] {
             let f = fields(
                 json!({ "customer_email": "a@b.co", "cart_items": [item(price.clone())] }),
@@ -263,7 +262,7 @@ mod tests {
 
     #[test]
     fn the_order_total_is_bounded() {
-        let big = json!({ "sku": "A", "quantity": 10_000, "unit_price": 100_000 });
+        let big = json!({ "sku": "A", "quantity": 10_000, "unit_price": "100000" });
         let f = fields(json!({ "customer_email": "a@b.co", "cart_items": [big] }));
         assert!(
             f["cart_items"].contains("exceeds the limit of 1000000.00"),
@@ -273,8 +272,8 @@ mod tests {
 
     #[test]
     fn strings_are_bounded_and_printable() {
-        let long_sku = json!({ "sku": "S".repeat(65), "quantity": 1, "unit_price": 1 });
-        let control = json!({ "sku": "A\u{7}", "name": "bell\u{0}", "quantity": 1, "unit_price": 1 });
+        let long_sku = json!({ "sku": "S".repeat(65), "quantity": 1, "unit_price": "1" });
+        let control = json!({ "sku": "A\u{7}", "name": "bell\u{0}", "quantity": 1, "unit_price": "1" });
         let f = fields(
             json!({ "customer_email": format!("{}@b.co", "a".repeat(260)), "cart_items": [long_sku, control] }),
         );
@@ -287,7 +286,7 @@ mod tests {
             "{f:?}"
         );
         let f = fields(
-            json!({ "customer_email": "a@b.co", "cart_items": vec![item(json!(1)); 101] }),
+            json!({ "customer_email": "a@b.co", "cart_items": vec![item(json!("1")); 101] }),
         );
         assert!(f["cart_items"].contains("100"), "{f:?}");
     }
@@ -296,7 +295,7 @@ mod tests {
     fn a_field_of_the_wrong_type_is_named() {
         // serde reads no further than the first field of the wrong type.
         let line = |k: &str, v: Value| {
-            let mut item = json!({ "sku": "A", "quantity": 1, "unit_price": 1 });
+            let mut item = json!({ "sku": "A", "quantity": 1, "unit_price": "1" });
             item[k] = v;
             json!({ "customer_email": "a@b.co", "cart_items": [item] })
         };
@@ -312,6 +311,7 @@ mod tests {
             (line("sku", json!(1)), "cart_items[0].sku"),
             (line("quantity", json!(1.5)), "cart_items[0].quantity"),
             (line("unit_price", Value::Null), "cart_items[0].unit_price"),
+            (line("unit_price", json!(24.99)), "cart_items[0].unit_price"),
             (json!([1]), "body"),
         ];
         for (body, field) in cases {

@@ -101,9 +101,9 @@ fn cart(email: &str) -> Value {
     json!({
         "customer_email": email,
         "cart_items": [
-            { "sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": 24.99 },
-            { "sku": "GADGET-7", "name": "Gadget", "quantity": 1, "unit_price": 12.50 },
-            { "sku": "CABLE-3", "name": "Cable", "quantity": 3, "unit_price": 4.35 }
+            { "sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": "24.99" },
+            { "sku": "GADGET-7", "name": "Gadget", "quantity": 1, "unit_price": "12.50" },
+            { "sku": "CABLE-3", "name": "Cable", "quantity": 3, "unit_price": "4.35" }
         ]
     })
 }
@@ -115,7 +115,12 @@ fn expected_totals(cart: &Value) -> Value {
         .iter()
         .map(|i| {
             (
-                (i["unit_price"].as_f64().unwrap() * 100.0).round() as i64,
+                i["unit_price"]
+                    .as_str()
+                    .unwrap()
+                    .replace('.', "")
+                    .parse::<i64>()
+                    .unwrap(),
                 i["quantity"].as_i64().unwrap(),
             )
         })
@@ -123,15 +128,16 @@ fn expected_totals(cart: &Value) -> Value {
     let subtotal: i64 = lines.iter().map(|(p, q)| p * q).sum();
     let tax = (subtotal * 8 + 50) / 100;
     let shipping = if subtotal >= 10_000 { 0 } else { 999 };
-    let money = |c: i64| c as f64 / 100.0;
+    let total = subtotal + tax + shipping;
     json!({
         "item_count": lines.iter().map(|(_, q)| q).sum::<i64>(),
-        "subtotal": money(subtotal),
-        "tax": money(tax),
-        "tax_rate": 0.08,
-        "shipping": money(shipping),
-        "total": money(subtotal + tax + shipping),
-        "line_totals": lines.iter().map(|(p, q)| money(p * q)).collect::<Vec<_>>(),
+        "subtotal_cents": subtotal,
+        "tax_cents": tax,
+        "tax_rate_percent": 8,
+        "shipping_cents": shipping,
+        "total_cents": total,
+        "total": format!("{}.{:02}", total / 100, total % 100),
+        "line_totals_cents": lines.iter().map(|(p, q)| p * q).collect::<Vec<_>>(),
     })
 }
 
@@ -180,28 +186,26 @@ async fn an_order_runs_all_five_steps_and_prices_the_cart() {
     let result = validate.result().expect("validate_cart has a result");
     for field in [
         "item_count",
-        "subtotal",
-        "tax",
-        "tax_rate",
-        "shipping",
-        "total",
+        "subtotal_cents",
+        "tax_cents",
+        "tax_rate_percent",
+        "shipping_cents",
+        "total_cents",
     ] {
         assert_eq!(
-            result[field].as_f64(),
-            want[field].as_f64(),
+            result[field], want[field],
             "validate_cart.{field} in {result}"
         );
     }
-    let line_totals: Vec<f64> = result["validated_items"]
+    let line_totals: Vec<Value> = result["validated_items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["line_total"].as_f64().unwrap())
+        .map(|i| i["line_total_cents"].clone())
         .collect();
-    assert_eq!(json!(line_totals), want["line_totals"]);
+    assert_eq!(json!(line_totals), want["line_totals_cents"]);
     assert_eq!(
-        created["total"].as_f64(),
-        want["total"].as_f64(),
+        created["total"], want["total"],
         "the API quotes the same total"
     );
 
@@ -212,8 +216,8 @@ async fn an_order_runs_all_five_steps_and_prices_the_cart() {
         .await
         .unwrap();
     assert_eq!(
-        payment.result().unwrap()["amount_charged"].as_f64(),
-        want["total"].as_f64()
+        payment.result().unwrap()["amount_charged_cents"],
+        want["total_cents"]
     );
 
     let (_, record) = get(format!(
@@ -394,8 +398,7 @@ async fn a_sync_order_without_tasker_is_a_503_and_stores_nothing() {
 #[tokio::test]
 async fn bad_input_is_a_422_with_field_errors_and_stores_nothing() {
     let email = unique_email();
-    let item =
-        json!({ "sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": 5.0 });
+    let item = json!({ "sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": "5.00" });
     let cases = [
         (json!({ "cart_items": [item] }), "customer_email"),
         (
@@ -408,19 +411,19 @@ async fn bad_input_is_a_422_with_field_errors_and_stores_nothing() {
         ),
         (json!({ "customer_email": email }), "cart_items"),
         (
-            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 0, "unit_price": 5.0 }] }),
+            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 0, "unit_price": "5.00" }] }),
             "cart_items[0].quantity",
         ),
         (
-            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": -2, "unit_price": 5.0 }] }),
+            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": -2, "unit_price": "5.00" }] }),
             "cart_items[0].quantity",
         ),
         (
-            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": 0 }] }),
+            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": "0" }] }),
             "cart_items[0].unit_price",
         ),
         (
-            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": -3.5 }] }),
+            json!({ "customer_email": email, "cart_items": [{ "sku": "A", "quantity": 1, "unit_price": "-3.50" }] }),
             "cart_items[0].unit_price",
         ),
     ];
@@ -533,7 +536,7 @@ async fn waiting_stops_early_with_the_failing_steps_error() {
         version: "1.0.0".into(),
         // Straight to Tasker, past the app's validation: validate_cart must refuse it.
         context: json!({ "order_id": Uuid::new_v4(), "customer_email": unique_email(),
-                         "cart_items": [{ "sku": "BAD", "name": "Bad", "quantity": 0, "unit_price": 1.0 }] }),
+                         "cart_items": [{ "sku": "BAD", "name": "Bad", "quantity": 0, "unit_price_cents": 100 }] }),
         initiator: "axum-quickstart tests".into(),
         source_system: "tests".into(),
         reason: "a step that fails for good".into(),

@@ -14,7 +14,7 @@ for (let i = 0; i < Number(count); i++) {
   const body = {
     customer_email: `bench-${Date.now()}-${i}@example.com`,
     cart_items: [
-      { sku: "WIDGET-1", name: "Widget", quantity: 1 + (i % 5), unit_price: 24.99 },
+      { sku: "WIDGET-1", name: "Widget", quantity: 1 + (i % 5), unit_price: "24.99" },
     ],
   };
   const started = performance.now();

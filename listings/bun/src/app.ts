@@ -7,8 +7,8 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
-import { isDuplicateKey } from "./db";
-import { dollars } from "./money";
+import { isDuplicateKey, type OrderStatus } from "./db";
+import { moneyText } from "./money";
 import { type TaskerApi, TaskerError } from "./tasker";
 import {
   fieldErrors,
@@ -63,7 +63,7 @@ const jsonBody = <T extends z.ZodType>(schema: T) =>
   });
 // ANCHOR_END: json_body
 
-/** The order as the task context carries it: prices in dollars. */
+/** The order as the task context carries it: money in whole cents. */
 const orderContext = (id: string, order: NewOrder) => ({
   order_id: id,
   customer_email: order.email,
@@ -71,7 +71,7 @@ const orderContext = (id: string, order: NewOrder) => ({
     sku: i.sku,
     name: i.name,
     quantity: i.quantity,
-    unit_price: dollars(i.unitPriceCents),
+    unit_price_cents: i.unitPriceCents,
   })),
 });
 
@@ -96,11 +96,11 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
     db: SQL,
     id: string,
     order: NewOrder,
-    status: "submitted" | "queued",
+    status: Exclude<OrderStatus, "failed">,
   ) =>
     db`INSERT INTO orders (id, customer_email, items, total, status)
        VALUES (${id}, ${order.email}, ${orderContext(id, order).cart_items}::jsonb,
-               ${dollars(order.totals.total)}, ${status})`;
+               ${moneyText(order.totals.total)}, ${status})`;
   const createOrderTask = (id: string, order: NewOrder) =>
     tasker.createTask(
       "ecommerce_order_processing",
@@ -148,7 +148,7 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
         await tx`UPDATE orders SET task_uuid = ${task.task_uuid} WHERE id = ${id}`;
         return task;
       });
-      const total = dollars(order.totals.total);
+      const total = moneyText(order.totals.total);
       return c.json({ id, task_uuid: task.task_uuid, status: "submitted", total }, 201);
     } catch (e) {
       if (isDuplicateKey(e)) return duplicate(c, id);
@@ -173,11 +173,13 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
       const job = (async () => {
         try {
           const { task_uuid } = await createOrderTask(id, order);
-          await sql`UPDATE orders SET status = 'submitted', task_uuid = ${task_uuid}
+          const status: OrderStatus = "submitted";
+          await sql`UPDATE orders SET status = ${status}, task_uuid = ${task_uuid}
                     WHERE id = ${id}`;
         } catch (e) {
           const reason = e instanceof Error ? e.message : String(e);
-          await sql`UPDATE orders SET status = 'failed', failure_reason = ${reason}
+          const status: OrderStatus = "failed";
+          await sql`UPDATE orders SET status = ${status}, failure_reason = ${reason}
                     WHERE id = ${id}`;
         }
       })().catch((e) => console.error(`order ${id}: the outcome was not saved:`, e));
@@ -196,7 +198,7 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
       id: order.id,
       customer_email: order.customer_email,
       items: order.items,
-      total: Number(order.total),
+      total: order.total, // numeric(12,2): Bun SQL reads it as the string "77.47"
       status: order.status,
       task_uuid: order.task_uuid,
       failure_reason: order.failure_reason,

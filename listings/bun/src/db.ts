@@ -9,6 +9,9 @@ export function connect(url = process.env.APP_DATABASE_URL ?? DEFAULT_URL): SQL 
   return new SQL(url, { max: 5 });
 }
 
+/** What an order's status can be; the orders table's CHECK allows exactly these. */
+export type OrderStatus = "submitted" | "queued" | "failed";
+
 // ANCHOR: schema
 export async function createSchema(sql: SQL): Promise<void> {
   await sql`

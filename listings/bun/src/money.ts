@@ -1,5 +1,6 @@
-// Money in whole cents, so totals add up exactly. Prices arrive as JSON numbers of dollars
-// (24.99) and leave the same way; everything in between is an integer number of cents.
+// Money in whole cents, so totals add up exactly. Amounts arrive and leave as decimal
+// strings ("24.99"), never as JSON numbers (binary floats); in between, and in the task
+// context, they are integer numbers of cents.
 
 export const TAX_PERCENT = 8;
 const FREE_SHIPPING_FROM = 100_00;
@@ -13,20 +14,15 @@ export interface Totals {
   total: number;
 }
 
-/** A JSON number of dollars with at most two decimals, in cents; null for anything else
- *  (strings, NaN, infinities, sub-cent fractions, amounts past what doubles hold exactly). */
-export function centsOf(amount: unknown): number | null {
-  if (typeof amount !== "number" || !Number.isFinite(amount)) return null;
-  if (Math.abs(amount) >= 1e13) return null;
-  // String() is the shortest decimal that reads back as the same number: what was sent.
-  const [digits = "", exponent = "0"] = String(amount).split("e");
-  const decimals = (digits.split(".")[1] ?? "").length - Number(exponent);
-  return decimals <= 2 ? Math.round(amount * 100) : null;
+/** "24.99" → 2499: up to six digits, then at most two decimals; null for anything else
+ *  (numbers, signs, exponents, spaces, sub-cent digits). */
+export function centsOf(amount: string): number | null {
+  const match = /^(\d{1,6})(?:\.(\d{1,2}))?$/.exec(amount);
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
 }
 
-export const dollars = (cents: number): number => cents / 100;
-
-/** 1234567 → "12345.67", as the apps write amounts in messages. */
+/** 1234567 → "12345.67", as the apps write amounts in answers and messages. */
 export const moneyText = (cents: number): string =>
   `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 

@@ -73,19 +73,21 @@ const email = z
     { message: "is not a valid email address" },
   );
 
-/** Dollars with at most two decimals (24.99), as whole cents. */
-const dollars = z.number().transform((amount, ctx) => {
-  const cents = centsOf(amount);
-  if (cents === null || cents < 1 || cents > MAX_UNIT_PRICE_CENTS) {
-    const limit = moneyText(MAX_UNIT_PRICE_CENTS);
-    ctx.addIssue({
-      code: "custom",
-      message: `must be an amount from 0.01 to ${limit}, in whole cents`,
-    });
-    return z.NEVER;
-  }
-  return cents;
-});
+/** An amount of dollars as a string with at most two decimals ("24.99"), as cents. */
+const amount = z
+  .string({ error: 'must be a string such as "24.99"' })
+  .transform((text, ctx) => {
+    const cents = centsOf(text);
+    if (cents === null || cents < 1 || cents > MAX_UNIT_PRICE_CENTS) {
+      const limit = moneyText(MAX_UNIT_PRICE_CENTS);
+      ctx.addIssue({
+        code: "custom",
+        message: `must be an amount from 0.01 to ${limit}, in whole cents`,
+      });
+      return z.NEVER;
+    }
+    return cents;
+  });
 
 const WHOLE_QUANTITY = `must be a whole number from 1 to ${MAX_QUANTITY}`;
 
@@ -99,7 +101,7 @@ export const CartItem = z
       .int({ error: WHOLE_QUANTITY })
       .min(1, WHOLE_QUANTITY)
       .max(MAX_QUANTITY, WHOLE_QUANTITY),
-    unit_price: dollars,
+    unit_price: amount,
   })
   .transform(({ sku, name, quantity, unit_price }) => ({
     sku,
@@ -181,9 +183,21 @@ export function fieldErrors(error: z.core.$ZodError): Record<string, string> {
   return fields;
 }
 
-const Cart = z.array(CartItem);
+/** A cart line as the task context carries it: money in whole cents. */
+const ContextLine = z
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    quantity: z.int().min(1).max(MAX_QUANTITY),
+    unit_price_cents: z.int().min(1).max(MAX_UNIT_PRICE_CENTS),
+  })
+  .transform(({ unit_price_cents, ...line }) => ({
+    ...line,
+    unitPriceCents: unit_price_cents,
+  }));
+const Cart = z.array(ContextLine);
 
-/** The cart as a task context carries it, checked as the API checks it (the step
+/** The cart as a task context carries it, checked against the API's limits (the step
  *  handlers price it again); what is wrong goes into `errors`. */
 export function validateCart(raw: unknown, errors: Record<string, string>): LineItem[] {
   const cart = Cart.safeParse(raw);

@@ -44,8 +44,8 @@ const uniqueEmail = () => `bun-${Date.now()}-${n++}@example.com`;
 const cart = (email: string) => ({
   customer_email: email,
   cart_items: [
-    { sku: "WIDGET-1", name: "Widget", quantity: 2, unit_price: 24.99 },
-    { sku: "GADGET-7", name: "Gadget", quantity: 1, unit_price: 12.5 },
+    { sku: "WIDGET-1", name: "Widget", quantity: 2, unit_price: "24.99" },
+    { sku: "GADGET-7", name: "Gadget", quantity: 1, unit_price: "12.50" },
   ],
 });
 const post = (
@@ -117,10 +117,10 @@ describe("task creation (live: the REST API, no worker needed)", () => {
       id: string;
       task_uuid: string;
       status: string;
-      total: number;
+      total: string;
     };
     // 2 × 24.99 + 12.50 = 62.48; tax 8% = 5.00; shipping 9.99 below 100.00
-    expect(order).toMatchObject({ status: "submitted", total: 77.47 });
+    expect(order).toMatchObject({ status: "submitted", total: "77.47" });
 
     const task = await tasker.getTask(order.task_uuid);
     expect(task).toMatchObject({
@@ -128,12 +128,19 @@ describe("task creation (live: the REST API, no worker needed)", () => {
       namespace: "ecommerce_ts",
       total_steps: 5,
     });
-    expect(task.context).toEqual({ order_id: order.id, ...cart(email) });
+    expect(task.context).toEqual({
+      order_id: order.id,
+      customer_email: email,
+      cart_items: [
+        { sku: "WIDGET-1", name: "Widget", quantity: 2, unit_price_cents: 24_99 },
+        { sku: "GADGET-7", name: "Gadget", quantity: 1, unit_price_cents: 12_50 },
+      ],
+    });
     const stored = await (await fetch(new URL(`/orders/${order.id}`, app.url))).json();
     expect(stored).toMatchObject({
       status: "submitted",
       task_uuid: order.task_uuid,
-      total: 77.47,
+      total: "77.47",
     });
   });
 
@@ -265,7 +272,7 @@ describe("task creation (live: the REST API, no worker needed)", () => {
 });
 
 describe("bad input (live)", () => {
-  const item = { sku: "W-1", quantity: 1, unit_price: 5 };
+  const item = { sku: "W-1", quantity: 1, unit_price: "5.00" };
   test.each([
     ["/orders", { cart_items: [item] }, "customer_email"],
     ["/orders", { customer_email: "ada@", cart_items: [item] }, "customer_email"],
@@ -283,7 +290,7 @@ describe("bad input (live)", () => {
     ],
     [
       "/orders",
-      { customer_email: "x@example.com", cart_items: [{ ...item, unit_price: -1 }] },
+      { customer_email: "x@example.com", cart_items: [{ ...item, unit_price: "-1" }] },
       "cart_items[0].unit_price",
     ],
     [
@@ -293,7 +300,7 @@ describe("bad input (live)", () => {
     ],
     [
       "/orders/async",
-      { customer_email: "x@example.com", cart_items: [{ ...item, unit_price: "5" }] },
+      { customer_email: "x@example.com", cart_items: [{ ...item, unit_price: 5 }] },
       "cart_items[0].unit_price",
     ],
     ["/orders", [], "body"],
@@ -382,10 +389,10 @@ describe(`completion (${workerInstalled ? "live" : `not run: ${NEEDS_WORKER}`})`
       const steps = await tasker.getTaskSteps(order.task_uuid);
       const validate = steps.find((s: WorkflowStep) => s.name === "validate_cart");
       expect(validate?.results?.result).toMatchObject({
-        subtotal: 62.48,
-        tax: 5,
-        shipping: 9.99,
-        total: 77.47,
+        subtotal_cents: 62_48,
+        tax_cents: 5_00,
+        shipping_cents: 9_99,
+        total_cents: 77_47,
       });
     },
     COMPLETION_MS,

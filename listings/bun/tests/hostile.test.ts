@@ -64,9 +64,9 @@ function independentTotalCents(body: unknown): number {
       throw new Error(`quantity ${quantity}`);
     }
     const text = String(price);
-    const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
-    if (typeof price !== "number" || !match)
-      throw new Error(`price ${text} is not whole cents`);
+    const match = /^([0-9]{1,6})(?:\.([0-9]{1,2}))?$/.exec(text);
+    if (typeof price !== "string" || !match)
+      throw new Error(`price ${text} is not a decimal string`);
     const cents =
       BigInt(match[1] ?? "0") * 100n + BigInt((match[2] ?? "").padEnd(2, "0"));
     if (cents < 1n || cents > 10_000_000n) throw new Error(`price ${text} out of range`);
@@ -84,8 +84,10 @@ async function checkAnswer(response: Response, sent: unknown, before: number) {
   if (response.status === 201 || response.status === 202) {
     const want = independentTotalCents(sent);
     expect(await storedCents(String(answer.id))).toBe(want);
-    if (response.status === 201)
-      expect(Math.round(Number(answer.total) * 100)).toBe(want);
+    if (response.status === 201) {
+      const [whole = "", part = ""] = String(answer.total).split(".");
+      expect(Number(whole) * 100 + Number(part)).toBe(want);
+    }
     return;
   }
   expect(response.status).toBeGreaterThanOrEqual(400);
@@ -116,21 +118,37 @@ const justPast = (limit: number, suffix = "") =>
   fc
     .integer({ min: limit + 1, max: limit + 5 })
     .map((n) => "n".repeat(n - suffix.length) + suffix);
+/** 1999 → "19.99", as a client sends an amount. */
+const amount = (cents: number) =>
+  `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+// Amounts are decimal strings. Near misses: JSON numbers, signs, exponents, spaces,
+// sub-cent digits, non-ASCII digits, just past the limits.
 const edgeMoney = fc.constantFrom(
+  24.99,
   0,
-  -0,
-  -0.01,
-  0.001,
-  0.005,
-  1e-9,
-  24.999,
-  0.1 + 0.2,
-  1e308,
+  1,
+  "0",
+  "0.00",
+  "-0.01",
+  "+1.00",
+  "0.001",
+  "24.999",
+  "1e3",
+  " 1.00",
+  "1.00 ",
+  "1.",
+  ".50",
+  "1,00",
+  "\u0663.00",
+  "100000.01",
+  "1000000",
 );
 const money = fc.oneof(
   edgeMoney,
   fc.double(),
   fc.integer({ min: -1e9, max: 1e12 }),
+  fc.integer({ min: 0, max: 20_000_000 }).map(amount),
+  fc.double({ min: 0, max: 200_000, noNaN: true }).map(String),
   fc.string({ maxLength: 6 }),
   wrong,
 );
@@ -150,12 +168,11 @@ const goodItem = fc.record(
       { arbitrary: fc.integer({ min: 1, max: 20 }), weight: 4 },
       { arbitrary: fc.constantFrom(9_999, 10_000), weight: 1 },
     ),
-    unit_price: fc
-      .oneof(
-        { arbitrary: fc.integer({ min: 1, max: 100_00 }), weight: 4 },
-        { arbitrary: fc.integer({ min: 1, max: 10_000_000 }), weight: 1 },
-      )
-      .map((cents) => cents / 100),
+    unit_price: fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 100_00 }).map(amount), weight: 4 },
+      { arbitrary: fc.integer({ min: 1, max: 10_000_000 }).map(amount), weight: 1 },
+      { arbitrary: fc.constantFrom("0.3", "7", "100000"), weight: 1 },
+    ),
   },
   { requiredKeys: ["sku", "quantity", "unit_price"] },
 );
@@ -199,7 +216,7 @@ const anyBody = fc.oneof(
     cart_items: Array.from({ length: n }, () => ({
       sku: "A",
       quantity: 1,
-      unit_price: 1,
+      unit_price: "1.00",
     })),
   })),
   wrong,
@@ -248,7 +265,7 @@ const stringsAtTheirLimits = fc
         sku: text(`${line}.sku`, 64),
         name: text(`${line}.name`, 200),
         quantity: 1,
-        unit_price: 1,
+        unit_price: "1.00",
       })),
     };
   });
@@ -267,7 +284,7 @@ const order = (
   cart_items: Array.from({ length: lines }, () => ({
     sku: "WIDGET-1",
     quantity: 1,
-    unit_price: 1,
+    unit_price: "1.00",
     ...line,
   })),
 });
@@ -285,15 +302,15 @@ test.each([
   ],
   [
     "unit price",
-    order({ unit_price: 100_000 }),
-    order({ unit_price: 100_000.01 }),
+    order({ unit_price: "100000.00" }),
+    order({ unit_price: "100000.01" }),
     "cart_items[0].unit_price",
   ],
   // 9,259 x 100.00 plus 8% tax is 999,972.00; one more is 1,000,080.00.
   [
     "order total",
-    order({ quantity: 9_259, unit_price: 100 }),
-    order({ quantity: 9_260, unit_price: 100 }),
+    order({ quantity: 9_259, unit_price: "100.00" }),
+    order({ quantity: 9_260, unit_price: "100.00" }),
     "cart_items",
   ],
   [
@@ -334,7 +351,7 @@ test("a JSON order sent as text/plain (what a cross-site form can send) is a 415
   const before = await count();
   const order = {
     customer_email: "a@b.co",
-    cart_items: [{ sku: "A", quantity: 1, unit_price: 1 }],
+    cart_items: [{ sku: "A", quantity: 1, unit_price: "1.00" }],
   };
   const response = await fetch(new URL("/orders/async", app.url), {
     method: "POST",

@@ -156,7 +156,7 @@ async def create_order(order: OrderRequest, request: Request):
         "id": str(oid),
         "task_uuid": task["task_uuid"],
         "status": "submitted",
-        "total": float(order.totals.dollars("total")),
+        "total": order.totals.dollars("total"),
     }
     # ANCHOR_END: create_order
 
@@ -217,7 +217,7 @@ async def show_order(oid: str, request: Request):
         "id": str(order.id),
         "customer_email": order.customer_email,
         "items": order.items,
-        "total": float(order.total),
+        "total": order.total,
         "status": order.status,
         "task_uuid": str(order.task_uuid) if order.task_uuid else None,
         "failure_reason": order.failure_reason,

@@ -20,7 +20,8 @@ def cents_of(amount: Decimal) -> int | None:
 
 
 def dollars(cents: int) -> Decimal:
-    return Decimal(cents) / 100
+    """7747 → Decimal("77.47"), always with two decimals (2400 → "24.00")."""
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
 def money_text(cents: int) -> str:

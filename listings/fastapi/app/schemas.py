@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 # submitted: its task exists | queued: the background job has not created it yet
 # | failed: the job could not (failure_reason says why)
 OrderStatus = Literal["submitted", "queued", "failed"]
+# Amounts leave as they arrive: decimal strings with two decimals ("77.47").
+Money = Annotated[Decimal, Field(decimal_places=2, examples=["77.47"])]
 
 
 class OrderCreated(BaseModel):
     id: uuid.UUID
     task_uuid: uuid.UUID
     status: Literal["submitted"]
-    total: float
+    total: Money
 
 
 class OrderQueued(BaseModel):
@@ -30,7 +33,7 @@ class OrderView(BaseModel):
     id: uuid.UUID
     customer_email: str
     items: list[dict]
-    total: float
+    total: Money
     status: OrderStatus
     task_uuid: uuid.UUID | None
     failure_reason: str | None

@@ -33,6 +33,7 @@ MAX_BODY_BYTES = 64 * 1024  # larger bodies are refused before they are parsed (
 MAX_ITEMS = 100
 MAX_QUANTITY = 10_000
 MAX_UNIT_PRICE = Decimal("100000.00")
+MAX_UNIT_PRICE_CENTS = 100_000_00
 MAX_ORDER_TOTAL_CENTS = 1_000_000_00  # tax and shipping included
 MAX_EMAIL_CHARS = 254
 MAX_SKU_CHARS = 64
@@ -84,10 +85,14 @@ def _email(text: str) -> str:
     return text
 
 
-def _json_number(value: object) -> object:
-    """Amounts are JSON numbers: a string or a boolean is not one."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise PydanticCustomError("amount_type", "must be a number of dollars")
+def _decimal_text(value: object) -> object:
+    """Amounts are decimal strings ("24.99"): a JSON number would be read as a binary
+    float on the way, by this app or any other. Up to six digits, then decimals, which
+    the Decimal's own constraints limit to two."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("amount_type", 'must be a string such as "24.99"')
+    if not re.fullmatch(r"\d{1,6}(\.\d+)?", value, re.ASCII):
+        raise PydanticCustomError("amount_format", "must be digits and a decimal point")
     return value
 
 
@@ -104,11 +109,12 @@ Email = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_EMAIL_CHARS),
     AfterValidator(_email),
 ]
-# Dollars with at most two decimals (24.99): the app computes in whole cents.
-Dollars = Annotated[
+# An amount of dollars as a string with at most two decimals ("24.99"); the app computes
+# in whole cents.
+Amount = Annotated[
     Decimal,
-    BeforeValidator(_json_number),
-    Field(gt=0, le=MAX_UNIT_PRICE, decimal_places=2, allow_inf_nan=False),
+    BeforeValidator(_decimal_text),
+    Field(gt=0, le=MAX_UNIT_PRICE, decimal_places=2),
 ]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
@@ -119,7 +125,7 @@ class CartItem(BaseModel):
     sku: _text(1, MAX_SKU_CHARS)
     name: _text(0, MAX_NAME_CHARS) | None = None
     quantity: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
-    unit_price: Dollars
+    unit_price: Amount
 
     @property
     def label(self) -> str:
@@ -130,13 +136,22 @@ class CartItem(BaseModel):
         return int(self.unit_price * 100)
 
     def as_context(self) -> dict:
-        """The line as the task context carries it: the price in dollars."""
+        """The line as the task context carries it: money in whole cents."""
         return {
             "sku": self.sku,
             "name": self.label,
             "quantity": self.quantity,
-            "unit_price": float(self.unit_price),
+            "unit_price_cents": self.unit_price_cents,
         }
+
+
+class ContextLine(BaseModel):
+    """A cart line as the task context carries it, within the API's limits."""
+
+    sku: str
+    name: str
+    quantity: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
+    unit_price_cents: Annotated[StrictInt, Field(ge=1, le=MAX_UNIT_PRICE_CENTS)]
 
 
 # ANCHOR: order_request
@@ -197,11 +212,11 @@ def field_errors(errors: list[dict]) -> dict[str, str]:
     return fields
 
 
-_CART = TypeAdapter(list[CartItem])
+_CART = TypeAdapter(list[ContextLine])
 
 
-def validate_cart(items: Any, errors: dict[str, str]) -> list[CartItem]:
-    """The cart as a task context carries it, checked as the API checks it (the step
+def validate_cart(items: Any, errors: dict[str, str]) -> list[ContextLine]:
+    """The cart as a task context carries it, checked against the API's limits (the step
     handlers price it again); what is wrong goes into `errors`."""
     try:
         return _CART.validate_python(items)

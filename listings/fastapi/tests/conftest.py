@@ -175,9 +175,9 @@ def cart(email: str) -> dict:
     return {
         "customer_email": email,
         "cart_items": [
-            {"sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": 24.99},
-            {"sku": "GADGET-7", "name": "Gadget", "quantity": 1, "unit_price": 12.50},
-            {"sku": "CABLE-3", "name": "Cable", "quantity": 3, "unit_price": 4.35},
+            {"sku": "WIDGET-1", "name": "Widget", "quantity": 2, "unit_price": "24.99"},
+            {"sku": "GADGET-7", "name": "Gadget", "quantity": 1, "unit_price": "12.50"},
+            {"sku": "CABLE-3", "name": "Cable", "quantity": 3, "unit_price": "4.35"},
         ],
     }
 
@@ -185,19 +185,19 @@ def cart(email: str) -> dict:
 def expected_totals(body: dict) -> dict:
     """Worked out here, in integer cents, from the cart itself."""
     lines = [
-        (int(Decimal(str(i["unit_price"])) * 100), i["quantity"])
-        for i in body["cart_items"]
+        (int(Decimal(i["unit_price"]) * 100), i["quantity"]) for i in body["cart_items"]
     ]
     subtotal = sum(p * q for p, q in lines)
     tax = (subtotal * 8 + 50) // 100
     shipping = 0 if subtotal >= 10_000 else 999
+    total = subtotal + tax + shipping
     return {
         "item_count": sum(q for _, q in lines),
-        "subtotal": subtotal / 100,
-        "tax": tax / 100,
-        "tax_rate": 0.08,
-        "shipping": shipping / 100,
-        "total": (subtotal + tax + shipping) / 100,
-        "total_cents": subtotal + tax + shipping,
-        "line_totals": [p * q / 100 for p, q in lines],
+        "subtotal_cents": subtotal,
+        "tax_cents": tax,
+        "tax_rate_percent": 8,
+        "shipping_cents": shipping,
+        "total_cents": total,
+        "total": f"{total // 100}.{total % 100:02d}",
+        "line_totals_cents": [p * q for p, q in lines],
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from decimal import Decimal
 
 import asyncpg
@@ -49,30 +50,46 @@ def just_past(limit: int, suffix: str = "") -> st.SearchStrategy[str]:
     )
 
 
+def amount(cents: int) -> str:
+    """1999 → "19.99", as a client sends it."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
 WRONG = st.one_of(
     st.none(), st.booleans(), st.lists(st.integers(), max_size=2), st.just({})
 )
+# Amounts are decimal strings ("24.99"). Near misses: JSON numbers, signs, exponents,
+# spaces, sub-cent digits, non-ASCII digits, just past the limits.
 EDGE_MONEY = st.sampled_from(
     [
+        24.99,
         0,
-        0.0,
-        -0.0,
-        -0.01,
-        0.001,
-        0.005,
-        1e-9,
-        24.999,
-        0.1 + 0.2,
-        100_000.01,
-        1e308,
-        -1e308,
+        1,
+        "0",
+        "0.00",
+        "-0.01",
+        "+1.00",
+        "0.001",
+        "24.999",
+        "1e3",
+        " 1.00",
+        "1.00 ",
+        "1.",
+        ".50",
+        "1,00",
+        "\u0663.00",
+        "100000.01",
+        "1000000",
+        "NaN",
+        "Infinity",
     ]
 )
 MONEY = st.one_of(
     EDGE_MONEY,
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(min_value=-(10**20), max_value=10**20),
-    st.decimals(min_value=0, max_value=200_000, places=3).map(float),
+    st.decimals(min_value=0, max_value=200_000, places=3).map(str),
+    st.decimals(min_value=0, max_value=200_000, places=2).map(str),
     st.text(max_size=6),
     WRONG,
 )
@@ -94,7 +111,7 @@ ITEM = st.one_of(
 CART = st.one_of(
     st.lists(ITEM, max_size=6),
     st.integers(min_value=99, max_value=102).map(
-        lambda n: [{"sku": "A", "quantity": 1, "unit_price": 1.0}] * n
+        lambda n: [{"sku": "A", "quantity": 1, "unit_price": "1.00"}] * n
     ),
     WRONG,
 )
@@ -113,10 +130,10 @@ GOOD_ITEM = st.fixed_dictionaries(
             st.sampled_from([1, 9_999, 10_000]),
         ),
         "unit_price": st.one_of(
-            st.integers(1, 100_00).map(lambda c: c / 100),
-            st.integers(1, 100_00).map(lambda c: c / 100),
-            st.integers(1, 100_000_00).map(lambda c: c / 100),
-            st.sampled_from([0.01, 0.29, 99.99, 100_000.0]),
+            st.integers(1, 100_00).map(amount),
+            st.integers(1, 100_00).map(amount),
+            st.integers(1, 100_000_00).map(amount),
+            st.sampled_from(["0.01", "0.29", "0.3", "99.99", "100000", "100000.00"]),
         ),
     },
     optional={"name": st.text(st.characters(categories=["L", "Zs"]), max_size=200)},
@@ -212,9 +229,11 @@ def independent_total_cents(body: dict) -> int:
         assert item.get("name") is None or bounded(item["name"], 0, 200), "name"
         price, quantity = item["unit_price"], item["quantity"]
         assert type(quantity) is int and 1 <= quantity <= 10_000, f"quantity {quantity!r}"
-        assert type(price) in (int, float), f"price {price!r}"
-        cents = Decimal(str(price)) * 100
-        assert cents == cents.to_integral_value(), f"price {price!r} is not whole cents"
+        written = isinstance(price, str) and re.fullmatch(
+            r"[0-9]{1,6}(\.[0-9]{1,2})?", price
+        )
+        assert written, f"price {price!r} is not a decimal string"
+        cents = Decimal(price) * 100
         assert 1 <= cents <= 100_000_00, f"price {price!r} out of range"
         subtotal += int(cents) * quantity
     tax = (subtotal * 8 + 50) // 100
@@ -234,7 +253,7 @@ def check_answer(
         want = independent_total_cents(sent)
         assert orders.total_cents(answer["id"]) == want, "stored total"
         if response.status_code == 201:
-            assert round(answer["total"] * 100) == want, "quoted total"
+            assert Decimal(answer["total"]) * 100 == want, "quoted total"
         return
     assert 400 <= response.status_code < 500
     answer = response.json()
@@ -301,7 +320,7 @@ def strings_at_their_limits(draw) -> dict:
             "sku": text((line, "sku"), 64),
             "name": text((line, "name"), 200),
             "quantity": 1,
-            "unit_price": 1.0,
+            "unit_price": "1.00",
         }
         for line in range(lines)
     ]
@@ -319,7 +338,7 @@ def test_strings_at_and_just_past_their_limits_are_refused_or_priced_exactly(
 
 def order(lines: int = 1, email: str = "buyer@example.com", **line) -> dict:
     """An order of `lines` identical lines: one widget at 1.00 unless `line` says."""
-    item = {"sku": "WIDGET-1", "quantity": 1, "unit_price": 1.0} | line
+    item = {"sku": "WIDGET-1", "quantity": 1, "unit_price": "1.00"} | line
     return {"customer_email": email, "cart_items": [item] * lines}
 
 
@@ -334,14 +353,14 @@ LIMITS = {
         "cart_items[0].quantity",
     ),
     "unit price": (
-        order(unit_price=100_000.0),
-        order(unit_price=100_000.01),
+        order(unit_price="100000.00"),
+        order(unit_price="100000.01"),
         "cart_items[0].unit_price",
     ),
     # 9,259 x 100.00 plus 8% tax is 999,972.00; one more is 1,000,080.00.
     "order total": (
-        order(quantity=9_259, unit_price=100.0),
-        order(quantity=9_260, unit_price=100.0),
+        order(quantity=9_259, unit_price="100.00"),
+        order(quantity=9_260, unit_price="100.00"),
         "cart_items",
     ),
     "sku length": (order(sku="S" * 64), order(sku="S" * 65), "cart_items[0].sku"),
@@ -379,7 +398,7 @@ def test_a_json_order_sent_as_text_plain_is_a_415(app_url, orders):
     before = orders.count()
     order = {
         "customer_email": "a@b.co",
-        "cart_items": [{"sku": "A", "quantity": 1, "unit_price": 1}],
+        "cart_items": [{"sku": "A", "quantity": 1, "unit_price": "1.00"}],
     }
     response = HTTP.post(
         f"{app_url}/orders/async",

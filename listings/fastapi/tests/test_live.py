@@ -48,12 +48,20 @@ def test_an_order_runs_all_five_steps_and_prices_the_cart(app_url):
     result = next(s for s in all_steps if s["name"] == "validate_cart")["results"][
         "result"
     ]
-    for field in ("item_count", "subtotal", "tax", "tax_rate", "shipping", "total"):
+    for field in (
+        "item_count",
+        "subtotal_cents",
+        "tax_cents",
+        "tax_rate_percent",
+        "shipping_cents",
+        "total_cents",
+    ):
         assert result[field] == want[field], (field, result)
-    assert [i["line_total"] for i in result["validated_items"]] == want["line_totals"]
+    lines = [i["line_total_cents"] for i in result["validated_items"]]
+    assert lines == want["line_totals_cents"]
     assert created["total"] == want["total"]
     payment = next(s for s in all_steps if s["name"] == "process_payment")
-    assert payment["results"]["result"]["amount_charged"] == want["total"]
+    assert payment["results"]["result"]["amount_charged_cents"] == want["total_cents"]
     record = httpx.get(f"{app_url}/orders/{created['id']}").json()
     assert record["task_uuid"] == created["task_uuid"] and record["status"] == "submitted"
 
@@ -132,7 +140,7 @@ def test_a_sync_order_without_tasker_is_a_503_and_stores_nothing(app_without_tas
     assert orders_for(email) == 0
 
 
-ITEM = {"sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": 5.0}
+ITEM = {"sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": "5.00"}
 
 
 @pytest.mark.parametrize("path", ["/orders", "/orders/async"])
@@ -146,28 +154,28 @@ ITEM = {"sku": "WIDGET-1", "name": "Widget", "quantity": 1, "unit_price": 5.0}
         (
             {
                 "customer_email": "{email}",
-                "cart_items": [{"sku": "A", "quantity": 0, "unit_price": 5.0}],
+                "cart_items": [{"sku": "A", "quantity": 0, "unit_price": "5.00"}],
             },
             "cart_items[0].quantity",
         ),
         (
             {
                 "customer_email": "{email}",
-                "cart_items": [{"sku": "A", "quantity": -2, "unit_price": 5.0}],
+                "cart_items": [{"sku": "A", "quantity": -2, "unit_price": "5.00"}],
             },
             "cart_items[0].quantity",
         ),
         (
             {
                 "customer_email": "{email}",
-                "cart_items": [{"sku": "A", "quantity": 1, "unit_price": 0}],
+                "cart_items": [{"sku": "A", "quantity": 1, "unit_price": "0"}],
             },
             "cart_items[0].unit_price",
         ),
         (
             {
                 "customer_email": "{email}",
-                "cart_items": [{"sku": "A", "quantity": 1, "unit_price": -3.5}],
+                "cart_items": [{"sku": "A", "quantity": 1, "unit_price": "-3.50"}],
             },
             "cart_items[0].unit_price",
         ),
@@ -251,7 +259,9 @@ def test_waiting_stops_early_with_the_failing_steps_error(app_url):
     context = {
         "order_id": str(uuid.uuid4()),
         "customer_email": unique_email(),
-        "cart_items": [{"sku": "BAD", "name": "Bad", "quantity": 0, "unit_price": 1.0}],
+        "cart_items": [
+            {"sku": "BAD", "name": "Bad", "quantity": 0, "unit_price_cents": 100}
+        ],
     }
 
     async def run():

@@ -12,7 +12,7 @@ require_relative '../spec/support/task_polling'
 class TaskPollingLiveTest < Minitest::Test
   URL = ENV.fetch('ORCHESTRATION_URL', 'http://127.0.0.1:8080')
   CART = [{ 'sku' => 'WIDGET-1', 'name' => 'Widget', 'quantity' => 2,
-            'unit_price' => 24.99 }].freeze
+            'unit_price_cents' => 24_99 }].freeze
 
   AXUM_APP = ENV.fetch('AXUM_APP_URL', 'http://127.0.0.1:3001')
 

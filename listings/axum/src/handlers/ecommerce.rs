@@ -9,13 +9,13 @@ use super::{Outcome, StepFailure, input, parent};
 use crate::money::{Cents, TAX_RATE_PERCENT, Totals};
 use crate::validation::{MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE};
 
-/// A cart line as the task context carries it: prices in dollars.
+/// A cart line as the task context carries it: money in whole cents.
 #[derive(Debug, Deserialize)]
 pub struct CartItem {
     pub sku: String,
     pub name: String,
     pub quantity: u64,
-    pub unit_price: f64,
+    pub unit_price_cents: i64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -23,28 +23,28 @@ pub struct ValidatedItem {
     pub sku: String,
     pub name: String,
     pub quantity: u64,
-    pub unit_price: f64,
-    pub line_total: f64,
+    pub unit_price_cents: i64,
+    pub line_total_cents: i64,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct ValidatedCart {
     pub validated_items: Vec<ValidatedItem>,
     pub item_count: u64,
-    pub total: f64,
+    pub total_cents: i64,
 }
 
-/// The item's price in cents, if the task context holds one the app could have accepted.
+/// The line's total, if the task context holds a line the app could have accepted.
 fn line_total(item: &CartItem) -> Option<Cents> {
-    let price = Cents::from_dollars(item.unit_price)
+    let price = Some(Cents::new(item.unit_price_cents))
         .filter(|p| (Cents::new(1)..=MAX_UNIT_PRICE).contains(p))?;
     let quantity = Some(item.quantity).filter(|q| (1..=MAX_QUANTITY).contains(q))?;
     price.checked_mul(quantity)
 }
 
 // ANCHOR: validate_cart
-/// Prices the cart: line totals, subtotal, 8% tax, shipping (free from 100.00), total.
-/// Amounts are computed in whole cents and reported as dollars.
+/// Prices the cart in whole cents: line totals, subtotal, 8% tax, shipping (free from
+/// 100.00), total. Each line passes the API's limits again, so the total is the quote.
 pub async fn validate_cart(step: &TaskSequenceStep) -> Outcome {
     let items: Vec<CartItem> = input(step, "cart_items")?;
     if items.is_empty() {
@@ -71,19 +71,19 @@ pub async fn validate_cart(step: &TaskSequenceStep) -> Outcome {
             sku: item.sku.clone(),
             name: item.name.clone(),
             quantity: item.quantity,
-            unit_price: item.unit_price,
-            line_total: line.dollars(),
+            unit_price_cents: item.unit_price_cents,
+            line_total_cents: line.get(),
         });
     }
     let totals = Totals::for_subtotal(subtotal);
     Ok(json!({
         "validated_items": validated,
         "item_count": items.iter().map(|i| i.quantity).sum::<u64>(),
-        "subtotal": totals.subtotal.dollars(),
-        "tax": totals.tax.dollars(),
-        "tax_rate": TAX_RATE_PERCENT as f64 / 100.0,
-        "shipping": totals.shipping.dollars(),
-        "total": totals.total.dollars(),
+        "tax_rate_percent": TAX_RATE_PERCENT,
+        "subtotal_cents": totals.subtotal.get(),
+        "tax_cents": totals.tax.get(),
+        "shipping_cents": totals.shipping.get(),
+        "total_cents": totals.total.get(),
     }))
 }
 // ANCHOR_END: validate_cart
@@ -93,7 +93,7 @@ pub async fn process_payment(step: &TaskSequenceStep) -> Outcome {
     let email: String = input(step, "customer_email")?;
     Ok(json!({
         "payment_id": format!("pay_{}", step.workflow_step.workflow_step_uuid.simple()),
-        "amount_charged": cart.total,
+        "amount_charged_cents": cart.total_cents,
         "currency": "USD",
         "customer_email": email,
         "status": "captured",
@@ -118,7 +118,7 @@ pub async fn create_order(step: &TaskSequenceStep) -> Outcome {
     Ok(json!({
         "order_number": format!("ORD-{}", short.to_uppercase()),
         "order_id": order_id,
-        "total": cart.total,
+        "total_cents": cart.total_cents,
         "payment_id": payment["payment_id"],
         "item_count": cart.item_count,
     }))

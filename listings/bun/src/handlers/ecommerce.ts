@@ -7,18 +7,18 @@ import {
   StepHandler,
   type StepHandlerResult,
 } from "@tasker-systems/tasker";
-import { dollars, priceLines, TAX_PERCENT } from "../money";
+import { priceLines, TAX_PERCENT } from "../money";
 import { type LineItem, validateCart } from "../validation";
 
 interface ValidatedCart {
-  validated_items: { sku: string; quantity: number; line_total: number }[];
+  validated_items: { sku: string; quantity: number; line_total_cents: number }[];
   item_count: number;
-  total: number;
+  total_cents: number;
 }
 
 // ANCHOR: validate_cart
-/** Prices the cart: line totals, subtotal, 8% tax, shipping (free from 100.00), total.
- *  The cart passes the same checks as the API's, so the totals match the quote. */
+/** Prices the cart in whole cents: line totals, subtotal, 8% tax, shipping (free from
+ *  100.00), total. Each line passes the API's limits again, so the total is the quote. */
 export class ValidateCartHandler extends StepHandler {
   static override handlerName = "Ecommerce.ValidateCartHandler";
   static override handlerVersion = "1.0.0";
@@ -39,17 +39,17 @@ export class ValidateCartHandler extends StepHandler {
       sku: item.sku,
       name: item.name,
       quantity: item.quantity,
-      unit_price: dollars(item.unitPriceCents),
-      line_total: dollars(totals.lineTotals[i] ?? 0),
+      unit_price_cents: item.unitPriceCents,
+      line_total_cents: totals.lineTotals[i] ?? 0,
     }));
     return this.success({
       validated_items: validated,
       item_count: lines.reduce((sum, item) => sum + item.quantity, 0),
-      subtotal: dollars(totals.subtotal),
-      tax: dollars(totals.tax),
-      tax_rate: TAX_PERCENT / 100,
-      shipping: dollars(totals.shipping),
-      total: dollars(totals.total),
+      tax_rate_percent: TAX_PERCENT,
+      subtotal_cents: totals.subtotal,
+      tax_cents: totals.tax,
+      shipping_cents: totals.shipping,
+      total_cents: totals.total,
     });
   }
 }
@@ -63,7 +63,7 @@ export class ProcessPaymentHandler extends StepHandler {
     const cart = context.getDependencyResult("validate_cart") as ValidatedCart;
     return this.success({
       payment_id: `pay_${context.stepUuid.replaceAll("-", "")}`,
-      amount_charged: cart.total,
+      amount_charged_cents: cart.total_cents,
       currency: "USD",
       customer_email: context.getInput("customer_email"),
       status: "captured",
@@ -98,7 +98,7 @@ export class CreateOrderHandler extends StepHandler {
     return this.success({
       order_number: `ORD-${orderId.slice(0, 8).toUpperCase()}`,
       order_id: orderId,
-      total: cart.total,
+      total_cents: cart.total_cents,
       payment_id: payment.payment_id,
       item_count: cart.item_count,
     });

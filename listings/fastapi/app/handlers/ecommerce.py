@@ -3,7 +3,7 @@ results of the steps before it; nothing here talks to a real payment provider.""
 
 from tasker_core import StepContext, StepHandler, StepHandlerResult
 
-from app.money import TAX_RATE_PERCENT, dollars, price
+from app.money import TAX_RATE_PERCENT, price
 from app.validation import validate_cart
 
 
@@ -13,8 +13,8 @@ def _permanent(code: str, message: str) -> StepHandlerResult:
 
 # ANCHOR: validate_cart
 class ValidateCartHandler(StepHandler):
-    """Prices the cart: line totals, subtotal, 8% tax, shipping (free from 100.00), total.
-    The cart passes the same checks as the API's, so the totals match the quote."""
+    """Prices the cart in whole cents: line totals, subtotal, 8% tax, shipping (free from
+    100.00), total. Each line passes the API's limits again, so the total is the quote."""
 
     handler_name = "app.handlers.ecommerce.ValidateCartHandler"
 
@@ -28,18 +28,18 @@ class ValidateCartHandler(StepHandler):
             return _permanent("invalid_item", f"bad quantity or price: {errors}")
         totals = price([(line.unit_price_cents, line.quantity) for line in lines])
         validated = [
-            {**line.as_context(), "line_total": float(dollars(total))}
-            for line, total in zip(lines, totals.line_totals, strict=True)
+            {**line.model_dump(), "line_total_cents": cents}
+            for line, cents in zip(lines, totals.line_totals, strict=True)
         ]
         return StepHandlerResult.success(
             {
                 "validated_items": validated,
                 "item_count": sum(line.quantity for line in lines),
-                "subtotal": float(totals.dollars("subtotal")),
-                "tax": float(totals.dollars("tax")),
-                "tax_rate": TAX_RATE_PERCENT / 100,
-                "shipping": float(totals.dollars("shipping")),
-                "total": float(totals.dollars("total")),
+                "tax_rate_percent": TAX_RATE_PERCENT,
+                "subtotal_cents": totals.subtotal,
+                "tax_cents": totals.tax,
+                "shipping_cents": totals.shipping,
+                "total_cents": totals.total,
             }
         )
         # ANCHOR_END: validate_cart
@@ -53,7 +53,7 @@ class ProcessPaymentHandler(StepHandler):
         return StepHandlerResult.success(
             {
                 "payment_id": f"pay_{context.step_uuid.hex}",
-                "amount_charged": cart["total"],
+                "amount_charged_cents": cart["total_cents"],
                 "currency": "USD",
                 "customer_email": context.get_input("customer_email"),
                 "status": "captured",
@@ -86,7 +86,7 @@ class CreateOrderHandler(StepHandler):
             {
                 "order_number": f"ORD-{order_id[:8].upper()}",
                 "order_id": order_id,
-                "total": cart["total"],
+                "total_cents": cart["total_cents"],
                 "payment_id": payment["payment_id"],
                 "item_count": cart["item_count"],
             }

@@ -110,7 +110,13 @@ class OrderRequest
     nil
   end
 
+  # Amounts are decimal strings ("24.99"): a JSON number would be read as a binary Float
+  # on the way, by this app or any other.
   def self.price(raw, field, errors)
+    unless raw.is_a?(String)
+      errors[field] = 'must be a string such as "24.99"'
+      return nil
+    end
     cents = cents_of(raw)
     return cents if cents&.between?(1, MAX_UNIT_PRICE_CENTS)
 
@@ -119,14 +125,11 @@ class OrderRequest
     nil
   end
 
-  # A JSON number of dollars with at most two decimals, in cents; nil for anything else.
-  # Float#to_s is the shortest decimal that reads back as the same float: what was sent.
-  def self.cents_of(value)
-    return nil unless value.is_a?(Integer) || (value.is_a?(Float) && value.finite?)
-    return nil if value.abs >= 1e13
+  # "24.99" → 2499: up to six digits, then at most two decimals; nil for anything else.
+  def self.cents_of(text)
+    return nil unless text.match?(/\A\d{1,6}(\.\d{1,2})?\z/)
 
-    cents = BigDecimal(value.to_s) * 100
-    cents.frac.zero? ? cents.to_i : nil
+    (BigDecimal(text) * 100).to_i
   end
 
   # A string without its surrounding whitespace (String#strip would also drop NUL

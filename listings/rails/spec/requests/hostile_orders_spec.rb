@@ -11,7 +11,7 @@ RSpec.describe 'Hostile orders', type: :request do
   seed = Integer(ENV.fetch('SEED', Random.new_seed.to_s[0, 6]))
 
   def order(lines: 1, email: 'buyer@example.com', **line)
-    item = { 'sku' => 'WIDGET-1', 'quantity' => 1, 'unit_price' => 1.0 }
+    item = { 'sku' => 'WIDGET-1', 'quantity' => 1, 'unit_price' => '1.00' }
     item.merge!(line.transform_keys(&:to_s))
     { 'customer_email' => email, 'cart_items' => Array.new(lines) { item.dup } }
   end
@@ -46,11 +46,11 @@ RSpec.describe 'Hostile orders', type: :request do
   {
     'cart size' => [{ lines: 100 }, { lines: 101 }, 'cart_items'],
     'quantity' => [{ quantity: 10_000 }, { quantity: 10_001 }, 'cart_items[0].quantity'],
-    'unit price' => [{ unit_price: 100_000.0 }, { unit_price: 100_000.01 },
+    'unit price' => [{ unit_price: '100000.00' }, { unit_price: '100000.01' },
                      'cart_items[0].unit_price'],
     # 9,259 x 100.00 plus 8% tax is 999,972.00; one more is 1,000,080.00.
-    'order total' => [{ quantity: 9_259, unit_price: 100.0 },
-                      { quantity: 9_260, unit_price: 100.0 }, 'cart_items'],
+    'order total' => [{ quantity: 9_259, unit_price: '100.00' },
+                      { quantity: 9_260, unit_price: '100.00' }, 'cart_items'],
     'sku length' => [{ sku: 'S' * 64 }, { sku: 'S' * 65 }, 'cart_items[0].sku'],
     'name length' => [{ name: 'N' * 200 }, { name: 'N' * 201 }, 'cart_items[0].name'],
     'email length' => [{ email: "#{'b' * 242}@example.com" },

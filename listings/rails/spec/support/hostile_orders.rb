@@ -17,10 +17,19 @@ class HostileOrders
          "a#{@rng.rand(0..31).chr}b", "\u202e\u0000", 7, nil, [], {})
   end
 
+  # Amounts are decimal strings; near misses: JSON numbers, signs, exponents, spaces,
+  # sub-cent digits, non-ASCII digits, just past the limits.
   def money
-    pick(0, -0.0, -0.01, 0.001, 0.005, 1e-9, 24.999, 0.1 + 0.2, 100_000.01, 1e308,
-         @rng.rand(-1e9..1e12), @rng.rand(1..100_000_00) / 100.0,
-         @rng.rand(1..1000) / 1000.0, '24.99', nil, true, [])
+    pick(24.99, 0, 1, '0', '0.00', '-0.01', '+1.00', '0.001', '24.999', '1e3', ' 1.00',
+         '1.00 ', '1.', '.50', '1,00', "\u0663.00", '100000.01', '1000000',
+         amount(@rng.rand(0..200_000_00)), (@rng.rand(1..200_000_000) / 1000.0).to_s,
+         @rng.rand(-1e9..1e12), nil, true, [])
+  end
+
+  # 1999 → "19.99", as a client sends an amount.
+  def amount(cents)
+    format('%<whole>d.%<part>02d', whole: cents / 100,
+                                   part: cents % 100)
   end
 
   def quantity
@@ -34,7 +43,7 @@ class HostileOrders
     cents = everyday ? @rng.rand(1..100_00) : @rng.rand(1..100_000_00)
     { 'sku' => "SKU-#{@rng.rand(1000)}",
       'quantity' => everyday ? @rng.rand(1..20) : pick(9_999, 10_000),
-      'unit_price' => cents / 100.0 }
+      'unit_price' => amount(cents) }
   end
 
   # A good order with one field replaced by hostile input, or something else entirely.
@@ -103,10 +112,10 @@ class HostileOrders
     cents * quantity
   end
 
-  # A JSON number written with at most two decimals, in cents.
+  # A decimal string of up to six digits and at most two decimals, in cents.
   def self.cents(price)
-    match = /\A(\d+)(?:\.(\d{1,2}))?\z/.match(price.to_s)
-    return nil unless price.is_a?(Numeric) && match
+    match = /\A([0-9]{1,6})(?:\.([0-9]{1,2}))?\z/.match(price) if price.is_a?(String)
+    return nil unless match
 
     (Integer(match[1], 10) * 100) + match[2].to_s.ljust(2, '0').to_i
   end
