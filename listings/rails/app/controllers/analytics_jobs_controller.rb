@@ -4,8 +4,8 @@
 class AnalyticsJobsController < ApplicationController
   # ANCHOR: create
   def create
-    input = AnalyticsJobRequest.new(json_body)
-    return invalid(input.errors) unless input.valid?
+    input = AnalyticsJobRequest.new(json_params.permit(:source, :date_from, :date_to))
+    return invalid(input) if input.invalid?
 
     job = AnalyticsJob.new(id: SecureRandom.uuid, source: input.source,
                            date_from: input.date_from, date_to: input.date_to,

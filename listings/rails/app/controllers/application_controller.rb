@@ -35,21 +35,28 @@ class ApplicationController < ActionController::API
 
   private
 
-  # The body as JSON, read no further than the limit; JSON.parse refuses nesting deeper
-  # than 100 levels, which answers like any other malformed body.
-  def json_body
+  # The body, a JSON object read no further than the limit, as parameters for a
+  # controller to permit. Read here rather than by Rails' own parser, which reads a body
+  # whole before anything can refuse it. JSON.parse refuses nesting deeper than 100
+  # levels, which answers like any other malformed body.
+  def json_params
     media_type = request.media_type.to_s
     raise NotJson unless media_type == 'application/json' || media_type.end_with?('+json')
 
     raw = request.body.read(OrderRequest::MAX_BODY_BYTES + 1).to_s
     raise BodyTooLarge if raw.bytesize > OrderRequest::MAX_BODY_BYTES
 
-    JSON.parse(raw)
+    body = JSON.parse(raw)
+    raise MalformedBody, 'must be a JSON object' unless body.is_a?(Hash)
+
+    ActionController::Parameters.new(body)
   rescue JSON::ParserError => e
     raise MalformedBody, "is not valid JSON: #{e.message}"
   end
 
-  def invalid(fields)
+  # A 422 naming each field the model's validations refused, with its first message.
+  def invalid(model)
+    fields = model.errors.to_hash.transform_values(&:first)
     render json: { error: 'validation_failed', fields: }, status: UNPROCESSABLE
   end
 

@@ -8,9 +8,9 @@ class DailyAnalyticsJob < ApplicationJob
   queue_as :default
 
   def perform(source = 'web', day = Date.yesterday)
-    input = AnalyticsJobRequest.new('source' => source, 'date_from' => day.iso8601,
-                                    'date_to' => day.iso8601)
-    raise ArgumentError, input.errors.to_s unless input.valid?
+    input = AnalyticsJobRequest.new({ source:, date_from: day.iso8601,
+                                      date_to: day.iso8601 })
+    raise ArgumentError, input.errors.full_messages.to_sentence if input.invalid?
 
     job = AnalyticsJob.create!(id: SecureRandom.uuid, source:, date_from: day,
                                date_to: day, status: 'queued')

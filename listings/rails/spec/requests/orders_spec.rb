@@ -49,6 +49,21 @@ RSpec.describe 'Orders', type: :request do
         .to include('sku' => 'WIDGET-1', 'quantity' => 2, 'unit_price_cents' => 24_99)
     end
 
+    # ANCHOR: bad_order
+    it "names every field of the other chapters' bad order" do
+      bad = { customer_email: 'ada',
+              cart_items: [{ sku: 'WIDGET-1', quantity: 0, unit_price: '0.001' }] }
+      post '/orders', params: bad, as: :json
+      expect(response).to have_http_status(422)
+      expect(response.parsed_body['fields']).to eq(
+        'customer_email' => 'is not a valid email address',
+        'cart_items[0].quantity' => 'must be a whole number from 1 to 10000',
+        'cart_items[0].unit_price' =>
+          'must be an amount from 0.01 to 100000.00, in whole cents'
+      )
+    end
+    # ANCHOR_END: bad_order
+
     it 'answers bad input with a 422 naming every field, and stores nothing' do
       bad = { customer_email: 'ada',
               cart_items: [{ sku: ' ', quantity: 1.5, unit_price: 5 }] }

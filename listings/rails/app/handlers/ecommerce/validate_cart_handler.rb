@@ -12,23 +12,30 @@ module Ecommerce
                                                      error_code: 'empty_cart')
       end
 
-      lines = items.map { |item| OrderRequest::LineItem.from_context(item) }
-      if lines.include?(nil)
+      unless items.all? { |item| within_limits?(item) }
         raise TaskerCore::Errors::PermanentError.new('a line breaks the limits',
                                                      error_code: 'invalid_item')
       end
 
-      success(result: priced(lines))
+      success(result: priced(items))
     end
 
     private
 
-    def priced(lines)
-      totals = CartPricing.price(lines.map { |l| [l.unit_price_cents, l.quantity] })
-      validated = lines.zip(totals[:line_totals]).map do |line, cents|
-        line.to_context.merge('line_total_cents' => cents)
+    def within_limits?(item)
+      cents, quantity = item.values_at('unit_price_cents', 'quantity')
+      cents.is_a?(Integer) && cents.between?(1, OrderRequest::MAX_UNIT_PRICE_CENTS) &&
+        quantity.is_a?(Integer) && quantity.between?(1, OrderRequest::MAX_QUANTITY)
+    end
+
+    def priced(items)
+      totals = CartPricing.price(items.map do |i|
+                                   i.values_at('unit_price_cents', 'quantity')
+                                 end)
+      validated = items.zip(totals[:line_totals]).map do |item, cents|
+        item.merge('line_total_cents' => cents)
       end
-      { validated_items: validated, item_count: lines.sum(&:quantity),
+      { validated_items: validated, item_count: items.sum { |i| i['quantity'] },
         tax_rate_percent: CartPricing::TAX_RATE_PERCENT,
         subtotal_cents: totals[:subtotal], tax_cents: totals[:tax],
         shipping_cents: totals[:shipping], total_cents: totals[:total] }
