@@ -8,6 +8,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+use book_verification::leftovers::is_alive;
+
 use crate::env::reader_env;
 use crate::http;
 
@@ -150,11 +152,6 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-fn is_alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|s| !s.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z')))
 }
 
 fn stop_group(pid: u32) {

@@ -586,14 +586,13 @@ begin_run_marker() { export QS_RUN="$$-$(date +%s%N)"; }
 WITHOUT_RUN_MARKERS=(env -u QS_RUN -u QS_DRIFT_RUN -u QS_SOAK_RUN)
 
 # marked_processes VAR VALUE: "PID COMMAND" of each process whose environment holds
-# VAR=VALUE (everything a marked run starts inherits it), the stack's daemons (the stack
-# outlives runs by design) and this shell excepted. Used by scripts/test and scripts/soak.
+# VAR=VALUE (everything a marked run starts inherits it), this shell excepted; the stack's
+# daemons carry no marker (WITHOUT_RUN_MARKERS). Used by scripts/test and scripts/soak.
 marked_processes() {
-  local p pid stack_pids
-  stack_pids=" $(cat "$QS_STATE"/run/*.pid 2>/dev/null | tr '\n' ' ') $(head -1 "$QS_STATE/pg/data/postmaster.pid" 2>/dev/null) "
+  local p pid
   for p in /proc/[0-9]*; do
     pid=${p#/proc/}
-    case " $$ $BASHPID $stack_pids " in *" $pid "*) continue ;; esac
+    case " $$ $BASHPID " in *" $pid "*) continue ;; esac
     if { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF "$1=$2"; then
       echo "$pid $({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | cut -c1-160)"
     fi

@@ -71,8 +71,9 @@ pub fn end(leftovers: &[Leftover], grace: Duration) {
     signal("KILL", &pids);
 }
 
-/// Running, and not a zombie or on its way out.
-fn is_alive(pid: u32) -> bool {
+/// Running, and not a zombie or on its way out. Also the harness's test of a server it
+/// stops.
+pub fn is_alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
         let state = s.rsplit(')').next().and_then(|r| r.trim_start().chars().next());
         !matches!(state, Some('Z' | 'X' | 'x'))

@@ -11,14 +11,6 @@ FREE_SHIPPING_FROM_CENTS = 100_00
 FLAT_SHIPPING_CENTS = 9_99
 
 
-def cents_of(amount: Decimal) -> int | None:
-    """Dollars with at most two decimals → cents; None for sub-cent amounts."""
-    cents = amount * 100
-    if cents != cents.to_integral_value() or abs(cents) > 10**15:
-        return None
-    return int(cents)
-
-
 def dollars(cents: int) -> Decimal:
     """7747 → Decimal("77.47"), always with two decimals (2400 → "24.00")."""
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))

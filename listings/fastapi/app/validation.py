@@ -33,7 +33,6 @@ MAX_BODY_BYTES = 64 * 1024  # larger bodies are refused before they are parsed (
 MAX_ITEMS = 100
 MAX_QUANTITY = 10_000
 MAX_UNIT_PRICE = Decimal("100000.00")
-MAX_UNIT_PRICE_CENTS = 100_000_00
 MAX_ORDER_TOTAL_CENTS = 1_000_000_00  # tax and shipping included
 MAX_EMAIL_CHARS = 254
 MAX_SKU_CHARS = 64
@@ -41,6 +40,8 @@ MAX_NAME_CHARS = 200
 MAX_SOURCE_CHARS = 64
 MAX_RANGE_DAYS = 366
 # ANCHOR_END: limits
+# The same limit for the task context, which carries cents.
+MAX_UNIT_PRICE_CENTS = int(MAX_UNIT_PRICE * 100)
 
 
 class Invalid(Exception):
