@@ -98,7 +98,7 @@ pub async fn create(
         source_system: "web".into(),
         reason: "analytics job requested".into(),
     };
-    let task = app.tasker.create_task(&request).await?;
+    let task = app.tasker.create_task(&request, "job_id").await?;
     sqlx::query("UPDATE analytics_jobs SET task_uuid = $2 WHERE id = $1")
         .bind(id)
         .bind(task.task_uuid)

@@ -22,7 +22,7 @@ pub enum ApiError {
     /// without asking first, so only a declared JSON body is read.
     NotJson,
     NotFound(&'static str),
-    /// 409: Tasker already has a task with this identity.
+    /// 409: the order or task exists already (a reused Idempotency-Key).
     Duplicate(String),
     /// 503: Tasker could not be reached; nothing was stored.
     TaskerDown(String),
@@ -37,6 +37,7 @@ impl From<TaskerError> for ApiError {
             TaskerError::Unreachable { .. } => ApiError::TaskerDown(e.to_string()),
             TaskerError::Duplicate(_) => ApiError::Duplicate(e.to_string()),
             TaskerError::Rejected { .. } => ApiError::TaskerRejected(e.to_string()),
+            TaskerError::NotIdentifiable(_) => ApiError::Internal(e.to_string()),
         }
     }
 }

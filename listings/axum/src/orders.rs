@@ -110,7 +110,10 @@ pub async fn create(
     let id = order_id(&headers);
     let mut tx = app.db.begin().await?;
     insert_order(&mut *tx, id, &order, OrderStatus::Submitted).await?;
-    let task = app.tasker.create_task(&order_task(id, &order)).await?;
+    let task = app
+        .tasker
+        .create_task(&order_task(id, &order), "order_id")
+        .await?;
     sqlx::query("UPDATE orders SET task_uuid = $2 WHERE id = $1")
         .bind(id)
         .bind(task.task_uuid)
@@ -140,10 +143,11 @@ pub async fn create_async(
     insert_order(&app.db, id, &order, OrderStatus::Queued).await?;
     let request = order_task(id, &order);
     tokio::spawn(async move {
-        let (status, task_uuid, reason) = match app.tasker.create_task(&request).await {
-            Ok(task) => (OrderStatus::Submitted, Some(task.task_uuid), None),
-            Err(e) => (OrderStatus::Failed, None, Some(e.to_string())),
-        };
+        let (status, task_uuid, reason) =
+            match app.tasker.create_task(&request, "order_id").await {
+                Ok(task) => (OrderStatus::Submitted, Some(task.task_uuid), None),
+                Err(e) => (OrderStatus::Failed, None, Some(e.to_string())),
+            };
         let saved = sqlx::query(
             "UPDATE orders SET status = $2, task_uuid = $3, failure_reason = $4, \
              updated_at = now() WHERE id = $1",

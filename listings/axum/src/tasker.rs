@@ -13,6 +13,10 @@ pub const MAX_WAIT: Duration = Duration::from_secs(30);
 /// How often callers poll by default: completion is seen within 50 ms, at one small GET
 /// per poll. Tasks that run for minutes want a longer interval.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// How many times `create_task` sends a request Tasker answers with 5xx.
+pub const CREATE_ATTEMPTS: u32 = 3;
+/// The pause before the second attempt; the third waits twice as long.
+const RETRY_PAUSE: Duration = Duration::from_millis(200);
 
 #[derive(Clone)]
 pub struct TaskerApi {
@@ -27,8 +31,10 @@ pub struct TaskerApi {
 pub enum TaskerError {
     #[error("Tasker is unreachable at {url}: {reason}")]
     Unreachable { url: String, reason: String },
-    #[error("Tasker already has this task (409): {0}")]
+    #[error("Tasker already has this task (409), and it was not found: {0}")]
     Duplicate(String),
+    #[error("{0}")]
+    NotIdentifiable(String),
     #[error("Tasker answered {status}: {body}")]
     Rejected { status: u16, body: String },
 }
@@ -162,7 +168,81 @@ impl TaskerApi {
         })
     }
 
-    pub async fn create_task(&self, request: &TaskRequest) -> Result<Task, TaskerError> {
+    // ANCHOR: create_task
+    /// `POST /v1/tasks`, safe to repeat. Tasker 0.1.8 can answer 5xx for a task it did
+    /// create, so a 5xx is answered by sending the same request again (at most
+    /// [`CREATE_ATTEMPTS`] times). Tasker identifies a task by its template and context,
+    /// so a 409 means a task of this very request exists (an earlier attempt, or an
+    /// earlier request that got no answer): it is looked up by the context field
+    /// `identified_by` (`order_id`, `job_id`) and returned as the one created.
+    pub async fn create_task(
+        &self,
+        request: &TaskRequest,
+        identified_by: &str,
+    ) -> Result<Task, TaskerError> {
+        let key = request.context.get(identified_by).ok_or_else(|| {
+            TaskerError::NotIdentifiable(format!(
+                "the task context has no `{identified_by}` to find the task by"
+            ))
+        })?;
+        let mut attempt = 1;
+        loop {
+            match self.post_task(request).await {
+                Err(TaskerError::Duplicate(body)) => {
+                    return self
+                        .find_task(request, identified_by, key)
+                        .await?
+                        .ok_or(TaskerError::Duplicate(body));
+                }
+                Err(TaskerError::Rejected { status, body })
+                    if status >= 500 && attempt < CREATE_ATTEMPTS =>
+                {
+                    eprintln!("Tasker answered {status} (attempt {attempt}): {body}");
+                    tokio::time::sleep(RETRY_PAUSE * attempt).await;
+                    attempt += 1;
+                }
+                Err(TaskerError::Rejected { status, body }) if status >= 500 => {
+                    let body = format!("{body} (after {attempt} attempts)");
+                    return Err(TaskerError::Rejected { status, body });
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    /// The newest task of the request's template whose context field `field` is `key`.
+    /// The list is newest first, and the task sought was asked for moments ago.
+    async fn find_task(
+        &self,
+        request: &TaskRequest,
+        field: &str,
+        key: &Value,
+    ) -> Result<Option<Task>, TaskerError> {
+        #[derive(Deserialize)]
+        struct Listed {
+            task_uuid: Uuid,
+            name: String,
+            context: Value,
+        }
+        #[derive(Deserialize)]
+        struct Page {
+            tasks: Vec<Listed>,
+        }
+        let path = format!("/v1/tasks?namespace={}&per_page=100", request.namespace);
+        let page: Page = self.get_json(&path).await?;
+        let found = page
+            .tasks
+            .into_iter()
+            .find(|t| t.name == request.name && t.context.get(field) == Some(key));
+        match found {
+            Some(listed) => self.get_task(listed.task_uuid).await.map(Some),
+            None => Ok(None),
+        }
+    }
+    // ANCHOR_END: create_task
+
+    /// One `POST /v1/tasks`, its answer as it came.
+    pub async fn post_task(&self, request: &TaskRequest) -> Result<Task, TaskerError> {
         let url = format!("{}/v1/tasks", self.base_url);
         let response = self.send(self.http.post(&url).json(request), &url).await?;
         let status = response.status().as_u16();

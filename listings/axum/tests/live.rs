@@ -495,30 +495,56 @@ async fn the_same_idempotency_key_twice_is_a_409_not_a_second_order() {
     );
 }
 
-#[tokio::test]
-async fn tasker_answers_the_same_task_twice_with_a_409_that_the_app_maps_to_409() {
-    let request = || TaskRequest {
+fn analytics_request(context: Value) -> TaskRequest {
+    TaskRequest {
         name: "analytics_pipeline".into(),
         namespace: "analytics_rs".into(),
         version: "1.0.0".into(),
-        context: json!({ "job_id": Uuid::new_v4().to_string(), "date_from": "2026-11-01", "date_to": "2026-11-01" }),
+        context,
         initiator: "tests".into(),
         source_system: "tests".into(),
         reason: "identity check".into(),
-    };
-    let first = request();
-    let mut second = request();
-    second.context = first.context.clone();
-    tasker().create_task(&first).await.unwrap();
-    let err = tasker().create_task(&second).await.unwrap_err();
+    }
+}
+
+/// Tasker's own answer to the same request twice, and the client's: the second is a 409
+/// from Tasker, and `create_task` answers it with the task the first one created.
+#[tokio::test]
+async fn a_request_tasker_already_accepted_is_answered_with_its_task() {
+    let request = analytics_request(json!({
+        "job_id": Uuid::new_v4(), "date_from": "2026-11-01", "date_to": "2026-11-01" }));
+    let first = tasker().create_task(&request, "job_id").await.unwrap();
+    let refused = tasker().post_task(&request).await.unwrap_err();
     assert!(
-        matches!(err, axum_quickstart::tasker::TaskerError::Duplicate(_)),
-        "{err}"
+        matches!(refused, axum_quickstart::tasker::TaskerError::Duplicate(_)),
+        "Tasker should refuse the same task twice: {refused}"
     );
-    let response = axum::response::IntoResponse::into_response(
-        axum_quickstart::api::ApiError::from(err),
+    let again = tasker().create_task(&request, "job_id").await.unwrap();
+    assert_eq!(
+        again.task_uuid, first.task_uuid,
+        "the repeat must find the first task"
     );
-    assert_eq!(response.status().as_u16(), 409);
+}
+
+/// A 5xx is sent again; when every attempt fails, the error says how many were made. A
+/// context nested deeper than Tasker 0.1.8 stores is answered 500 and creates nothing.
+#[tokio::test]
+async fn a_5xx_is_retried_and_the_last_answer_passed_on() {
+    let mut deep = json!({ "job_id": Uuid::new_v4().to_string() });
+    for level in 0..11 {
+        deep = json!({ format!("level_{level}"): deep });
+    }
+    deep["job_id"] = json!(Uuid::new_v4().to_string());
+    let err = tasker()
+        .create_task(&analytics_request(deep), "job_id")
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("Tasker answered 500")
+            && message.ends_with("(after 3 attempts)"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -541,7 +567,7 @@ async fn waiting_stops_early_with_the_failing_steps_error() {
         source_system: "tests".into(),
         reason: "a step that fails for good".into(),
     };
-    let task = tasker().create_task(&request).await.unwrap();
+    let task = tasker().create_task(&request, "order_id").await.unwrap();
     let started = Instant::now();
     let err = tasker()
         .wait_for_task_completion(task.task_uuid, Duration::from_secs(20), POLL_INTERVAL)

@@ -81,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
         source_system: "cli".into(),
         reason: "scaffold check".into(),
     };
-    let task = api.create_task(&request).await?;
+    let task = api.create_task(&request, "run_id").await?;
     api.wait_for_task_completion(task.task_uuid, MAX_WAIT, POLL_INTERVAL)
         .await?;
     let mut steps = api.get_task_steps(task.task_uuid).await?;
