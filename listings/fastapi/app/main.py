@@ -150,6 +150,7 @@ async def create_order(order: OrderRequest, request: Request):
             "ecommerce_py",
             order_context(oid, order),
             "order placed",
+            identified_by="order_id",
         )
         (await session.get(Order, oid)).task_uuid = uuid.UUID(task["task_uuid"])
     return {
@@ -179,6 +180,7 @@ async def create_order_async(order: OrderRequest, request: Request):
                 "ecommerce_py",
                 order_context(oid, order),
                 "order placed",
+                identified_by="order_id",
             )
             outcome = {"status": "submitted", "task_uuid": uuid.UUID(task["task_uuid"])}
         # Any failure must end up on the record, not in a log only.
@@ -249,7 +251,11 @@ async def create_job(job_request: JobRequest, request: Request):
         session.add(job)
         await session.flush()
         task = await request.app.state.tasker.create_task(
-            "analytics_pipeline", "analytics_py", context, "analytics job requested"
+            "analytics_pipeline",
+            "analytics_py",
+            context,
+            "analytics job requested",
+            identified_by="job_id",
         )
         job.task_uuid = uuid.UUID(task["task_uuid"])
     return {"id": str(jid), "task_uuid": task["task_uuid"], "status": "submitted"}

@@ -4,10 +4,18 @@ back, and wait for it to finish."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 
 import httpx
+
+log = logging.getLogger(__name__)
+
+# How many times create_task sends a request Tasker answers with 5xx, and the pause
+# before the second attempt (the third waits twice as long).
+CREATE_ATTEMPTS = 3
+RETRY_PAUSE = 0.2
 
 # Task states after which waiting longer cannot lead to `complete`.
 STOPPED = {"error", "cancelled", "resolved_manually", "blocked_by_failures"}
@@ -54,10 +62,13 @@ class TaskerApi:
 
     # ANCHOR: create_task
     async def create_task(
-        self, name: str, namespace: str, context: dict, reason: str
+        self, name: str, namespace: str, context: dict, reason: str, identified_by: str
     ) -> dict:
-        """POST /v1/tasks. Tasker answers 409 when name, namespace, version and context
-        repeat."""
+        """POST /v1/tasks, safe to repeat. Tasker 0.1.8 can answer 5xx for a task it did
+        create, so a 5xx is answered by sending the same request again (CREATE_ATTEMPTS
+        in all). Tasker identifies a task by its template and context, so a 409 means a
+        task of this very request exists: it is looked up by the context field
+        `identified_by` (order_id, job_id) and returned as the one created."""
         body = {
             "name": name,
             "namespace": namespace,
@@ -67,12 +78,34 @@ class TaskerApi:
             "source_system": "web",
             "reason": reason,
         }
-        response = await self._request("POST", "/v1/tasks", json=body)
-        if response.status_code in (200, 201):
-            return response.json()
-        if response.status_code == 409:
-            raise TaskerDuplicate(f"Tasker already has this task (409): {response.text}")
-        raise TaskerError(f"Tasker answered {response.status_code}: {response.text}")
+        key = context[identified_by]
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            response = await self._request("POST", "/v1/tasks", json=body)
+            if response.status_code in (200, 201):
+                return response.json()
+            if response.status_code == 409:
+                if task := await self.find_task(namespace, name, identified_by, key):
+                    return task
+                raise TaskerDuplicate(f"Tasker has this task (409), not found: {key}")
+            if response.status_code < 500 or attempt == CREATE_ATTEMPTS:
+                break
+            log.warning("Tasker answered %s (attempt %s)", response.status_code, attempt)
+            await asyncio.sleep(RETRY_PAUSE * attempt)
+        raise TaskerError(
+            f"Tasker answered {response.status_code}: {response.text}"
+            f" (after {attempt} attempts)"
+        )
+
+    async def find_task(
+        self, namespace: str, name: str, field: str, key: object
+    ) -> dict | None:
+        """The newest task of the template whose context field `field` is `key`; the
+        list is newest first, and the task sought was asked for moments ago."""
+        page = await self._get(f"/v1/tasks?namespace={namespace}&per_page=100")
+        for task in page["tasks"]:
+            if task["name"] == name and task["context"].get(field) == key:
+                return await self.get_task(task["task_uuid"])
+        return None
 
     # ANCHOR_END: create_task
 

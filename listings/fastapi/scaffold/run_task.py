@@ -27,7 +27,9 @@ async def run(namespace: str, name: str, context: dict) -> int:
     try:
         # Tasker answers 409 to a second task with the same context: each run is new.
         context = {**context, "run_id": str(uuid.uuid4())}
-        task = await api.create_task(name, namespace, context, "scaffold check")
+        task = await api.create_task(
+            name, namespace, context, "scaffold check", identified_by="run_id"
+        )
         try:
             await api.wait_for_task_completion(task["task_uuid"], max_wait=30)
         except WaitError as e:

@@ -23,7 +23,7 @@ from conftest import (
     wait,
 )
 
-from app.tasker_api import TaskerApi, TaskerDuplicate, WaitError
+from app.tasker_api import TaskerApi, TaskerError, WaitError
 
 
 def test_an_order_runs_all_five_steps_and_prices_the_cart(app_url):
@@ -227,7 +227,21 @@ def test_the_same_idempotency_key_twice_is_a_409_not_a_second_order(app_url):
     assert orders_for(email) == 1
 
 
-def test_tasker_answers_the_same_task_twice_with_a_409():
+def analytics_body(context: dict) -> dict:
+    return {
+        "name": "analytics_pipeline",
+        "namespace": "analytics_py",
+        "version": "1.0.0",
+        "context": context,
+        "initiator": "tests",
+        "source_system": "tests",
+        "reason": "identity check",
+    }
+
+
+def test_a_request_tasker_already_accepted_is_answered_with_its_task():
+    """Tasker refuses the same request twice (409); create_task answers that 409 with
+    the task the first request created."""
     context = {
         "job_id": str(uuid.uuid4()),
         "date_from": "2026-11-01",
@@ -237,18 +251,46 @@ def test_tasker_answers_the_same_task_twice_with_a_409():
     async def run():
         api = TaskerApi(ORCHESTRATION_URL)
         try:
-            await api.create_task(
-                "analytics_pipeline", "analytics_py", context, "identity check"
+            args = ("analytics_pipeline", "analytics_py", context, "identity check")
+            first = await api.create_task(*args, identified_by="job_id")
+            refused = await api.client.post(
+                f"{ORCHESTRATION_URL}/v1/tasks", json=analytics_body(context)
             )
-            with pytest.raises(TaskerDuplicate) as err:
-                await api.create_task(
-                    "analytics_pipeline", "analytics_py", context, "identity check"
-                )
-            assert err.value.status == 409
+            assert refused.status_code == 409, refused.text
+            again = await api.create_task(*args, identified_by="job_id")
+            assert again["task_uuid"] == first["task_uuid"]
         finally:
             await api.client.aclose()
 
     asyncio.run(run())
+
+
+def test_a_5xx_is_retried_and_the_last_answer_passed_on():
+    """A context nested deeper than Tasker 0.1.8 stores is answered 500 and creates
+    nothing: every attempt fails, and the error says how many were made."""
+    deep: dict = {"job_id": str(uuid.uuid4())}
+    for level in range(11):
+        deep = {f"level_{level}": deep}
+    deep["job_id"] = str(uuid.uuid4())
+
+    async def run():
+        api = TaskerApi(ORCHESTRATION_URL)
+        try:
+            with pytest.raises(TaskerError) as err:
+                await api.create_task(
+                    "analytics_pipeline",
+                    "analytics_py",
+                    deep,
+                    "too deep",
+                    identified_by="job_id",
+                )
+            return str(err.value)
+        finally:
+            await api.client.aclose()
+
+    message = asyncio.run(run())
+    assert message.startswith("Tasker answered 500"), message
+    assert message.endswith("(after 3 attempts)"), message
 
 
 def test_an_unknown_order_is_a_404(app_url):
@@ -268,7 +310,11 @@ def test_waiting_stops_early_with_the_failing_steps_error(app_url):
         api = TaskerApi(ORCHESTRATION_URL)
         try:
             task = await api.create_task(
-                "ecommerce_order_processing", "ecommerce_py", context, "fails for good"
+                "ecommerce_order_processing",
+                "ecommerce_py",
+                context,
+                "fails for good",
+                identified_by="order_id",
             )
             started = time.monotonic()
             with pytest.raises(WaitError) as err:
