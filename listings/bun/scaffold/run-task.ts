@@ -26,7 +26,13 @@ await worker.start({ namespace, configPath: process.env.TASKER_CONFIG_PATH });
 const tasker = new TaskerApi(process.env.ORCHESTRATION_URL ?? "http://127.0.0.1:8080");
 let status = 0;
 try {
-  const task = await tasker.createTask(name, namespace, context, "scaffold check");
+  const task = await tasker.createTask(
+    name,
+    namespace,
+    context,
+    "scaffold check",
+    "run_id",
+  );
   await tasker.waitForTaskCompletion(task.task_uuid);
   const steps = await tasker.getTaskSteps(task.task_uuid);
   for (const step of steps.sort((a, b) => a.name.localeCompare(b.name))) {

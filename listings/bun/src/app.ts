@@ -107,6 +107,7 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
       "ecommerce_ts",
       orderContext(id, order),
       "order placed",
+      "order_id",
     );
 
   app.onError((err, c) => {
@@ -218,6 +219,7 @@ export function createApp({ sql, tasker, jobs }: Deps): Hono {
         "analytics_ts",
         context,
         reason,
+        "job_id",
       );
       await tx`UPDATE analytics_jobs SET task_uuid = ${task.task_uuid} WHERE id = ${id}`;
       return task;

@@ -1,5 +1,10 @@
 // Tasker's REST API (/v1) with fetch: create a task, read it back, wait for it to finish.
 
+/** How many times createTask sends a request Tasker answers with 5xx, and the pause
+ *  before the second attempt (the third waits twice as long). */
+export const CREATE_ATTEMPTS = 3;
+const RETRY_PAUSE_MS = 200;
+
 /** Task states after which waiting longer cannot lead to `complete`. */
 export const STOPPED = new Set([
   "error",
@@ -76,15 +81,20 @@ export class TaskerApi {
   }
 
   // ANCHOR: create_task
-  /** POST /v1/tasks. Tasker answers 409 when name, namespace, version and context
-   *  repeat. */
+  /** POST /v1/tasks, safe to repeat. Tasker 0.1.8 can answer 5xx for a task it did
+   *  create, so a 5xx is answered by sending the same request again (CREATE_ATTEMPTS
+   *  in all). Tasker identifies a task by its template and context, so a 409 means a
+   *  task of this very request exists: it is looked up by the context field
+   *  `identifiedBy` (order_id, job_id) and returned as the one created. */
   async createTask(
     name: string,
     namespace: string,
-    context: object,
+    context: Record<string, unknown>,
     reason: string,
+    identifiedBy: string,
   ): Promise<Task> {
-    const response = await this.request("POST", "/v1/tasks", {
+    const key = context[identifiedBy];
+    const body = {
       name,
       namespace,
       version: "1.0.0",
@@ -92,13 +102,38 @@ export class TaskerApi {
       initiator: "bun-quickstart",
       source_system: "web",
       reason,
-    });
-    if (response.ok) return (await response.json()) as Task;
-    const detail = await response.text();
-    if (response.status === 409) {
-      throw new TaskerDuplicate(`Tasker already has this task (409): ${detail}`);
+    };
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.request("POST", "/v1/tasks", body);
+      if (response.ok) return (await response.json()) as Task;
+      const detail = await response.text();
+      if (response.status === 409) {
+        const task = await this.findTask(namespace, name, identifiedBy, key);
+        if (task) return task;
+        throw new TaskerDuplicate(`Tasker has this task (409), not found: ${detail}`);
+      }
+      if (response.status < 500 || attempt === CREATE_ATTEMPTS) {
+        const tries = response.status < 500 ? "" : ` (after ${attempt} attempts)`;
+        throw new TaskerError(`Tasker answered ${response.status}: ${detail}${tries}`);
+      }
+      console.warn(`Tasker answered ${response.status} (attempt ${attempt}): ${detail}`);
+      await Bun.sleep(RETRY_PAUSE_MS * attempt);
     }
-    throw new TaskerError(`Tasker answered ${response.status}: ${detail}`);
+  }
+
+  /** The newest task of the template whose context field `field` is `key`; the list
+   *  is newest first, and the task sought was asked for moments ago. */
+  async findTask(
+    namespace: string,
+    name: string,
+    field: string,
+    key: unknown,
+  ): Promise<Task | undefined> {
+    const page = await this.get<{ tasks: Task[] }>(
+      `/v1/tasks?namespace=${namespace}&per_page=100`,
+    );
+    const found = page.tasks.find((t) => t.name === name && t.context[field] === key);
+    return found && this.getTask(found.task_uuid);
   }
   // ANCHOR_END: create_task
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { createApp } from "../src/app";
 import { connect, createSchema } from "../src/db";
-import { TaskerApi, TaskerDuplicate, WaitError, type WorkflowStep } from "../src/tasker";
+import { TaskerApi, WaitError, type WorkflowStep } from "../src/tasker";
 
 const ORCHESTRATION_URL = process.env.ORCHESTRATION_URL ?? "http://127.0.0.1:8080";
 const workerInstalled = await import("@tasker-systems/tasker").then(
@@ -253,21 +253,43 @@ describe("task creation (live: the REST API, no worker needed)", () => {
     expect(await ordersFor(email)).toBe(1);
   });
 
-  test("Tasker itself answers the same task twice with a 409", async () => {
+  test("a request Tasker already accepted is answered with its task", async () => {
     const context = { order_id: crypto.randomUUID(), ...cart(uniqueEmail()) };
-    await tasker.createTask(
+    const request = ["ecommerce_order_processing", "ecommerce_ts", context] as const;
+    const first = await tasker.createTask(...request, "first", "order_id");
+    const refused = await fetch(`${tasker.baseUrl}/v1/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        name: request[0],
+        namespace: request[1],
+        version: "1.0.0",
+        context,
+        initiator: "tests",
+        source_system: "tests",
+        reason: "the same again",
+      }),
+    });
+    expect(refused.status).toBe(409);
+    const again = await tasker.createTask(...request, "again", "order_id");
+    expect(again.task_uuid).toBe(first.task_uuid);
+  });
+
+  test("a 5xx is retried and the last answer passed on", async () => {
+    // Nested deeper than Tasker 0.1.8 stores: answered 500, nothing created.
+    let deep: Record<string, unknown> = { order_id: crypto.randomUUID() };
+    for (let level = 0; level < 11; level++) deep = { [`level_${level}`]: deep };
+    deep.order_id = crypto.randomUUID();
+    const created = tasker.createTask(
       "ecommerce_order_processing",
       "ecommerce_ts",
-      context,
-      "first",
+      deep,
+      "too deep",
+      "order_id",
     );
-    const second = tasker.createTask(
-      "ecommerce_order_processing",
-      "ecommerce_ts",
-      context,
-      "second",
+    await expect(created).rejects.toThrow(
+      /^Tasker answered 500: .*\(after 3 attempts\)$/,
     );
-    await expect(second).rejects.toBeInstanceOf(TaskerDuplicate);
   });
 });
 
@@ -451,6 +473,7 @@ describe(`completion (${workerInstalled ? "live" : `not run: ${NEEDS_WORKER}`})`
         "ecommerce_ts",
         context,
         "empty cart",
+        "order_id",
       );
       const error = await tasker
         .waitForTaskCompletion(task.task_uuid, 30_000)
