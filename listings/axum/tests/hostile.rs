@@ -344,7 +344,7 @@ fn a_json_order_sent_as_text_plain_is_a_415() {
 #[test]
 fn malformed_nested_and_oversized_bodies_are_4xx() {
     let cases = [
-        ("[".repeat(5_000) + &"]".repeat(5_000), 422),
+        ("[".repeat(5_000) + "]".repeat(5_000).as_str(), 422),
         (
             r#"{"customer_email": "a@b.co", "cart_items": ["#.to_string(),
             422,

@@ -7,6 +7,9 @@
 
 pub mod analytics;
 pub mod ecommerce;
+pub mod imports;
+pub mod payments;
+pub mod review;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -87,10 +90,20 @@ pub enum Handler {
     Transform(Source),
     AggregateMetrics,
     GenerateInsights,
+    AssessOrder,
+    RouteOrder,
+    AutoApprove,
+    ManualReview,
+    ConfirmOrder,
+    ChargeCard,
+    SendReceipt,
+    PlanImport,
+    ImportBatch,
+    FinishImport,
 }
 
 impl Handler {
-    pub const ALL: [Handler; 13] = [
+    pub const ALL: [Handler; 23] = [
         Handler::ValidateCart,
         Handler::ProcessPayment,
         Handler::UpdateInventory,
@@ -104,6 +117,16 @@ impl Handler {
         Handler::Transform(Source::Customers),
         Handler::AggregateMetrics,
         Handler::GenerateInsights,
+        Handler::AssessOrder,
+        Handler::RouteOrder,
+        Handler::AutoApprove,
+        Handler::ManualReview,
+        Handler::ConfirmOrder,
+        Handler::ChargeCard,
+        Handler::SendReceipt,
+        Handler::PlanImport,
+        Handler::ImportBatch,
+        Handler::FinishImport,
     ];
 
     /// The `handler.callable` a task template names this handler by.
@@ -122,6 +145,16 @@ impl Handler {
             Handler::Transform(Source::Customers) => "transform_customers",
             Handler::AggregateMetrics => "aggregate_metrics",
             Handler::GenerateInsights => "generate_insights",
+            Handler::AssessOrder => "assess_order",
+            Handler::RouteOrder => "route_order",
+            Handler::AutoApprove => "auto_approve",
+            Handler::ManualReview => "manual_review",
+            Handler::ConfirmOrder => "confirm_order",
+            Handler::ChargeCard => "charge_card",
+            Handler::SendReceipt => "send_receipt",
+            Handler::PlanImport => "plan_import",
+            Handler::ImportBatch => "import_batch",
+            Handler::FinishImport => "finish_import",
         }
     }
 
@@ -136,6 +169,16 @@ impl Handler {
             Handler::Transform(source) => analytics::transform(step, source).await,
             Handler::AggregateMetrics => analytics::aggregate_metrics(step).await,
             Handler::GenerateInsights => analytics::generate_insights(step).await,
+            Handler::AssessOrder => review::assess_order(step).await,
+            Handler::RouteOrder => review::route_order(step).await,
+            Handler::AutoApprove => review::auto_approve(step).await,
+            Handler::ManualReview => review::manual_review(step).await,
+            Handler::ConfirmOrder => review::confirm_order(step).await,
+            Handler::ChargeCard => payments::charge_card(step).await,
+            Handler::SendReceipt => payments::send_receipt(step).await,
+            Handler::PlanImport => imports::plan_import(step).await,
+            Handler::ImportBatch => imports::import_batch(step).await,
+            Handler::FinishImport => imports::finish_import(step).await,
         }
     }
 }

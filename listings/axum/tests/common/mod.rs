@@ -1,6 +1,11 @@
 //! What the Axum app's test suites share: the app's binary started against the live stack
 //! (`scripts/stack up`), found at run time, and stopped with the test process.
 
+// Each test binary compiles this module and uses a part of it.
+#![allow(dead_code)]
+
+pub mod tasks;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -11,7 +16,7 @@ pub struct App {
     pub url: String,
     // Held so the app sees stdin close (and exits) when this test process ends.
     _stdin: Mutex<ChildStdin>,
-    _child: Mutex<Child>,
+    child: Mutex<Child>,
 }
 
 /// What `scripts/stack env` exports; the tests run with it (scripts/test sets it up).
@@ -63,6 +68,15 @@ fn answers(url: &str) -> bool {
         .get(url)
         .send()
         .is_ok_and(|r| r.status().is_success())
+}
+
+impl App {
+    /// SIGKILL: the process ends at once, in the middle of whatever it was doing.
+    pub fn kill(&self) {
+        let mut child = self.child.lock().unwrap();
+        child.kill().expect("killing axum-quickstart");
+        child.wait().expect("reaping axum-quickstart");
+    }
 }
 
 /// Starts the app and waits for /health. Blocking: call it from a blocking context.
@@ -117,6 +131,6 @@ pub fn spawn_app(extra_env: &[(&str, &str)]) -> App {
     App {
         url,
         _stdin: Mutex::new(stdin),
-        _child: Mutex::new(child),
+        child: Mutex::new(child),
     }
 }
