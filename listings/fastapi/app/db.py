@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, Numeric, String, Text, func
+from sqlalchemy import JSON, Date, DateTime, Integer, Numeric, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -49,6 +49,27 @@ class AnalyticsJob(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class StockLevel(Base):
+    """The batch pattern's import: one row per imported stock line. `writes` counts how
+    many times the row was written, so a row processed twice shows as 2."""
+
+    __tablename__ = "stock_levels"
+    import_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    row_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String, nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    writes: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+
+class ImportCheckpoint(Base):
+    """How far each batch got, advanced in the same transaction as the rows it covers."""
+
+    __tablename__ = "import_checkpoints"
+    import_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String, primary_key=True)
+    next_row: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 def make_engine() -> AsyncEngine:

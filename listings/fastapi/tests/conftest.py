@@ -62,6 +62,13 @@ def _running_app(extra_env: dict[str, str]) -> Iterator[str]:
     """The FastAPI app (with its worker, unless APP_WORKER=off) on a free port, for as
     long as the block runs. It is stopped however the block ends, a failed assertion
     included."""
+    with app_process(extra_env) as (_, url):
+        yield url
+
+
+@contextmanager
+def app_process(extra_env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, str]]:
+    """The same, with its process, for a test that kills it."""
     _require_stack()
     if "TASKER_CONFIG_PATH" not in os.environ:
         pytest.fail(
@@ -91,7 +98,7 @@ def _running_app(extra_env: dict[str, str]) -> Iterator[str]:
         env=env,
     )
     try:
-        yield _wait_until_healthy(proc, f"http://127.0.0.1:{port}")
+        yield proc, _wait_until_healthy(proc, f"http://127.0.0.1:{port}")
     finally:
         proc.terminate()
         try:
