@@ -36,6 +36,24 @@ export async function createSchema(sql: SQL): Promise<void> {
       task_uuid  uuid,
       created_at timestamptz NOT NULL DEFAULT now()
     )`;
+  // The batch pattern's import: `writes` counts how many times a row was written, so a
+  // row processed twice shows as 2; the checkpoint advances with the rows it covers.
+  await sql`
+    CREATE TABLE IF NOT EXISTS stock_levels (
+      import_id uuid NOT NULL,
+      row_no    integer NOT NULL,
+      sku       text NOT NULL,
+      quantity  integer NOT NULL,
+      writes    integer NOT NULL DEFAULT 1,
+      PRIMARY KEY (import_id, row_no)
+    )`;
+  await sql`
+    CREATE TABLE IF NOT EXISTS import_checkpoints (
+      import_id uuid NOT NULL,
+      batch_id  text NOT NULL,
+      next_row  integer NOT NULL,
+      PRIMARY KEY (import_id, batch_id)
+    )`;
 }
 // ANCHOR_END: schema
 

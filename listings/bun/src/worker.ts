@@ -4,13 +4,17 @@
 import { WorkerServer } from "@tasker-systems/tasker";
 import { analyticsHandlers } from "./handlers/analytics";
 import { ecommerceHandlers } from "./handlers/ecommerce";
+import { importHandlers } from "./handlers/imports";
+import { paymentHandlers } from "./handlers/payments";
+import { reviewHandlers } from "./handlers/review";
 
 // ANCHOR: start_worker
 export async function startWorker(): Promise<() => Promise<void>> {
   const worker = new WorkerServer();
   // Register before start: the worker resolves each step's callable in this registry.
   const handlers = worker.getHandlerSystem();
-  for (const handler of [...ecommerceHandlers, ...analyticsHandlers]) {
+  const patterns = [...reviewHandlers, ...paymentHandlers, ...importHandlers];
+  for (const handler of [...ecommerceHandlers, ...analyticsHandlers, ...patterns]) {
     handlers.register(handler.handlerName, handler);
   }
   // The native worker reads TASKER_TEMPLATE_PATH and TASKER_CONFIG_PATH from the process

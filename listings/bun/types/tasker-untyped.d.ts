@@ -14,6 +14,11 @@ declare module "@tasker-systems/tasker" {
     // Everything else of the class is unchecked here.
     [member: string]: any;
   }
+  // The decision point's base class: a StepHandler with decisionSuccess and friends.
+  export class DecisionHandler extends StepHandler {}
+  export type RustBatchWorkerInputs = any;
+  export type RustCursorConfig = any;
+  export const createBatches: any;
   export const ErrorType: any;
   export const WorkerServer: any;
 }

@@ -7,7 +7,7 @@ from tasker_core import StepContext, StepHandler, StepHandlerResult
 # ANCHOR: charge_card
 class ChargeCardHandler(StepHandler):
     """Fails with a retryable error while the processor is "down": Tasker runs the step
-    again after a backoff, up to the template's max_attempts."""
+    again, up to the template's max_attempts."""
 
     handler_name = "app.handlers.payments.ChargeCardHandler"
 
