@@ -118,7 +118,7 @@ class BindingsTest < Minitest::Test
   def test_callables_name_exactly_one_handler_and_reads_are_upstream
     problems, used = bindings(ROOT)
     assert_empty problems
-    assert_equal 13, used.size
+    assert_equal 23, used.size
   end
 
   # What the book's quickstart-ruby plugin generates binds the same way (scaffold/ holds
