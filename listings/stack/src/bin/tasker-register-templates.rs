@@ -49,6 +49,8 @@ async fn main() -> Result<()> {
     }
     let names: Vec<&str> = namespaces.iter().map(String::as_str).collect();
     context.initialize_queues(&names).await.context("creating the namespaces' queues")?;
+    // Discovery follows directory order, which differs from one file system to another.
+    registered.sort();
     for template in &registered {
         println!("registered {template}");
     }
