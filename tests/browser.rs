@@ -49,15 +49,22 @@ fn pages(book: &Book) -> Vec<Page> {
 }
 
 /// The nodes of a generated flowchart: every name on a line, arrows aside.
+/// The step names a generated diagram declares: each side of an arrow (`-->`, or `-.->` to a
+/// step created at run time), and each node, without its shape (`route_order{route_order}`
+/// is the step `route_order`). Each labels its node, so it must be in the SVG's text.
 fn step_names(mermaid: &str) -> Vec<String> {
     let names: BTreeSet<String> = mermaid
         .lines()
         .map(str::trim)
         .filter(|l| !l.starts_with("%%") && !l.starts_with("flowchart"))
-        .flat_map(|l| l.split("-->").map(|n| n.trim().to_string()).collect::<Vec<_>>())
+        .flat_map(|l| l.split(" --> ").flat_map(|n| n.split(" -.-> ")).map(node_id).collect::<Vec<_>>())
         .filter(|n| !n.is_empty())
         .collect();
     names.into_iter().collect()
+}
+
+fn node_id(node: &str) -> String {
+    node.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
 }
 
 fn book_dir() -> PathBuf {
