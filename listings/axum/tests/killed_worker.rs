@@ -3,7 +3,7 @@
 //! running the first run's batches beside the second's: the test gives `stock_import` a
 //! namespace of its own, which only the apps it starts serve.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use axum_quickstart::tasker::TaskRequest;
@@ -33,7 +33,7 @@ fn templates() -> PathBuf {
     dir
 }
 
-async fn start_app(templates: &PathBuf) -> App {
+async fn start_app(templates: &Path) -> App {
     let templates = templates.display().to_string();
     tokio::task::spawn_blocking(move || {
         spawn_app(&[("TASKER_TEMPLATE_PATH", &templates)])
