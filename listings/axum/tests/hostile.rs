@@ -35,6 +35,9 @@ struct Orders {
 fn orders() -> &'static Orders {
     static ORDERS: OnceLock<Orders> = OnceLock::new();
     ORDERS.get_or_init(|| {
+        // The app creates its tables when it starts: on a new database they exist only
+        // then (cargo runs this binary before live.rs, whose app would create them too).
+        app();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let pool = runtime
             .block_on(sqlx::PgPool::connect(&app_database_url()))
