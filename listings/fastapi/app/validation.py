@@ -94,6 +94,13 @@ def _decimal_text(value: object) -> object:
         raise PydanticCustomError("amount_type", 'must be a string such as "24.99"')
     if not re.fullmatch(r"\d{1,6}(\.\d+)?", value, re.ASCII):
         raise PydanticCustomError("amount_format", "must be digits and a decimal point")
+    # Pydantic counts decimal places after dropping trailing zeros ("0.730" has two): the
+    # written digits count here, as in the other apps.
+    if len(value.partition(".")[2]) > 2:
+        raise PydanticCustomError(
+            "decimal_max_places",
+            "Decimal input should have no more than 2 decimal places",
+        )
     return value
 
 
