@@ -7,8 +7,8 @@ use tokio::signal::unix::{SignalKind, signal};
 async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env();
     let db = connect(&settings.app_database_url).await?;
-    // The batch pattern's steps write their rows into the app's database.
-    axum_quickstart::handlers::imports::use_database(db.clone());
+    // The patterns' steps write into the app's database (imported rows, charges).
+    axum_quickstart::handlers::app_db::use_database(db.clone());
     let mut worker = if settings.run_worker {
         Some(worker::start().await?)
     } else {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 mod common;
 
-use common::tasks::{import, imported, run};
+use common::tasks::{charge, import, imported, run};
 use common::{App, env, orchestration_url, spawn_app};
 
 /// The app with its worker (it serves `patterns_rs`), shared by the tests that need no
@@ -71,9 +71,15 @@ async fn attempt_starts(step_uuid: Uuid) -> Vec<NaiveDateTime> {
 #[tokio::test]
 async fn a_retryable_failure_is_retried_after_a_growing_backoff() {
     app().await;
-    let context = json!({ "payment_id": Uuid::new_v4(), "amount_cents": 2_499, "processor_failures": 2 });
-    let (_, status, steps) = run("card_payment", context, "payment_id").await;
+    let payment_id = Uuid::new_v4();
+    let context = json!({ "payment_id": payment_id, "amount_cents": 2_499, "processor_failures": 2 });
+    let (task_uuid, status, steps) = run("card_payment", context, "payment_id").await;
     assert_eq!(status, "complete");
+    assert_eq!(
+        charge(payment_id).await,
+        Some((2_499, task_uuid, 3)),
+        "the app's charge: on the third attempt"
+    );
     let charge = &steps["charge_card"];
     assert_eq!(charge.attempts, 3);
     assert_eq!(charge.result().unwrap()["attempt"], 3);
@@ -94,9 +100,15 @@ async fn a_retryable_failure_is_retried_after_a_growing_backoff() {
 #[tokio::test]
 async fn a_step_out_of_attempts_blocks_its_task_and_stays_out_of_the_dlq() {
     app().await;
-    let context = json!({ "payment_id": Uuid::new_v4(), "amount_cents": 2_499, "processor_failures": 3 });
+    let payment_id = Uuid::new_v4();
+    let context = json!({ "payment_id": payment_id, "amount_cents": 2_499, "processor_failures": 3 });
     let (task_uuid, status, steps) = run("card_payment", context, "payment_id").await;
     assert_eq!(status, "blocked_by_failures");
+    assert_eq!(
+        charge(payment_id).await,
+        None,
+        "no charge for a payment out of attempts"
+    );
     let charge = &steps["charge_card"];
     assert_eq!(
         (charge.current_state.as_str(), charge.attempts),
@@ -120,6 +132,29 @@ async fn a_step_out_of_attempts_blocks_its_task_and_stays_out_of_the_dlq() {
         !listed,
         "Tasker 0.1.8 does not put a task out of attempts in the DLQ"
     );
+}
+
+#[tokio::test]
+async fn a_payment_asked_for_again_is_charged_once() {
+    app().await;
+    let payment_id = Uuid::new_v4();
+    let context = json!({ "payment_id": payment_id, "amount_cents": 2_499, "processor_failures": 0 });
+    let (first_task, status, _) =
+        run("card_payment", context.clone(), "payment_id").await;
+    assert_eq!(status, "complete");
+    // A second task for the same payment, as an operator asks for one after a stalled
+    // task; its context says what it retries, or Tasker would refuse it as the same task.
+    let mut again = context;
+    again["retry_of"] = json!(first_task);
+    let (_, status, steps) = run("card_payment", again, "retry_of").await;
+    assert_eq!(status, "complete");
+    let result = steps["charge_card"].result().unwrap();
+    assert_eq!(
+        result["charged_by_task"],
+        json!(first_task),
+        "the second task found the first one's charge: {result}"
+    );
+    assert_eq!(charge(payment_id).await, Some((2_499, first_task, 1)));
 }
 
 #[tokio::test]

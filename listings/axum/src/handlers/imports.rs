@@ -2,39 +2,21 @@
 //! into ranges, batch workers import their range in parallel, and a convergence step
 //! counts what landed in the app's database.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use sqlx::PgPool;
 use tasker_shared::messaging::{BatchProcessingOutcome, CursorConfig};
 use tasker_shared::types::base::TaskSequenceStep;
 use tasker_worker::batch_processing::BatchWorkerContext;
 use uuid::Uuid;
 
+use super::app_db::{database, db};
 use super::{Outcome, StepFailure, input};
 
 /// Rows written per transaction; the checkpoint advances with each chunk.
 const CHUNK_ROWS: i64 = 100;
 /// Stands in for the work of a chunk (parsing, lookups), so a batch takes a moment.
 const CHUNK_LATENCY: Duration = Duration::from_millis(100);
-
-static APP_DB: OnceLock<PgPool> = OnceLock::new();
-
-/// The app's own database, where imported rows go. Set once at start-up.
-pub fn use_database(db: PgPool) {
-    let _ = APP_DB.set(db);
-}
-
-fn db() -> Result<&'static PgPool, StepFailure> {
-    APP_DB.get().ok_or_else(|| {
-        StepFailure::permanent("no_database", "the app's database is not configured")
-    })
-}
-
-fn database(e: sqlx::Error) -> StepFailure {
-    StepFailure::retryable("database", format!("the app's database: {e}"))
-}
 
 // ANCHOR: plan_import
 /// The batchable step: one batch per `batch_size` rows (its handler's initialization),

@@ -6,6 +6,7 @@
 //! `StepFailure`; `Handler` names them, and `QuickstartHandler` adapts them to the trait.
 
 pub mod analytics;
+pub mod app_db;
 pub mod ecommerce;
 pub mod imports;
 pub mod payments;

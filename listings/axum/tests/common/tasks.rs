@@ -69,6 +69,17 @@ pub async fn imported(import_id: Uuid) -> (i64, i64) {
         .unwrap()
 }
 
+/// The app's charge of `payment_id`, if any: amount, the task that made it, its attempt.
+pub async fn charge(payment_id: Uuid) -> Option<(i64, Uuid, i32)> {
+    sqlx::query_as(
+        "SELECT amount_cents, task_uuid, attempt FROM charges WHERE payment_id = $1",
+    )
+    .bind(payment_id)
+    .fetch_optional(&app_db().await)
+    .await
+    .unwrap()
+}
+
 pub fn import(import_id: Uuid, run: u32) -> Value {
     json!({ "import_id": import_id, "row_count": 5_000, "run": run })
 }
