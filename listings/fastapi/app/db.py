@@ -9,10 +9,21 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, Integer, Numeric, String, Text, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import NullPool
 
 DEFAULT_URL = "postgresql+asyncpg://tasker:tasker@127.0.0.1:54329/example_fastapi"
 
@@ -72,9 +83,33 @@ class ImportCheckpoint(Base):
     next_row: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+class Charge(Base):
+    """The payment pattern's charges, at most one per payment: the payment's id is the
+    key, as it would be a card processor's idempotency key, so a payment asked for again
+    finds its charge instead of making another."""
+
+    __tablename__ = "charges"
+    payment_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    task_uuid: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False)
+    charged_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
 def make_engine() -> AsyncEngine:
     return create_async_engine(
         os.environ.get("APP_DATABASE_URL", DEFAULT_URL), pool_size=5
+    )
+
+
+def step_engine() -> AsyncEngine:
+    """An engine for one step handler call. tasker-py runs each async call under an
+    event loop of its own, and a connection of the app's pool belongs to another loop:
+    so each call opens (and disposes of) its own."""
+    return create_async_engine(
+        os.environ.get("APP_DATABASE_URL", DEFAULT_URL), poolclass=NullPool
     )
 
 

@@ -79,6 +79,16 @@ def test_a_decision_creates_only_the_branch_it_names(app_url, total_cents, branc
     assert result(steps["confirm_order"])["approved_by"] == by
 
 
+def charge(payment_id: str) -> tuple | None:
+    """The app's charge of the payment, if any: amount, the task that made it, attempt."""
+    rows = fetch(
+        "SELECT amount_cents, task_uuid::text, attempt FROM charges "
+        "WHERE payment_id = $1",
+        uuid.UUID(payment_id),
+    )
+    return tuple(rows[0]) if rows else None
+
+
 def test_a_retryable_failure_is_retried_at_once(app_url):
     """tasker-py 0.1.8 sends its failures without orchestration metadata, and Tasker 0.1.8
     computes a backoff only from that: the Axum app's retries wait 2 s, then 4 s; these
@@ -88,18 +98,19 @@ def test_a_retryable_failure_is_retried_at_once(app_url):
         "amount_cents": 2_499,
         "processor_failures": 2,
     }
-    _, status, steps = run("card_payment", context, "payment_id")
+    task_uuid, status, steps = run("card_payment", context, "payment_id")
     assert status == "complete"
-    charge = steps["charge_card"]
-    assert charge["attempts"] == 3
-    assert result(charge)["attempt"] == 3
+    assert charge(context["payment_id"]) == (2_499, task_uuid, 3)
+    step = steps["charge_card"]
+    assert step["attempts"] == 3
+    assert result(step)["attempt"] == 3
     starts = [
         row["created_at"]
         for row in fetch(
             "SELECT created_at FROM tasker.workflow_step_transitions "
             "WHERE workflow_step_uuid = $1 AND to_state = 'in_progress' "
             "ORDER BY created_at",
-            uuid.UUID(charge["step_uuid"]),
+            uuid.UUID(step["step_uuid"]),
             db=os.environ["DATABASE_URL"],
         )
     ]
@@ -115,13 +126,33 @@ def test_a_step_out_of_attempts_blocks_its_task_and_stays_out_of_the_dlq(app_url
     }
     task_uuid, status, steps = run("card_payment", context, "payment_id")
     assert status == "blocked_by_failures"
-    charge = steps["charge_card"]
-    assert (charge["current_state"], charge["attempts"]) == ("error", 3)
-    error = charge["results"]["error"]["message"]
+    assert charge(context["payment_id"]) is None, (
+        "no charge for a payment out of attempts"
+    )
+    step = steps["charge_card"]
+    assert (step["current_state"], step["attempts"]) == ("error", 3)
+    error = step["results"]["error"]["message"]
     assert error == "attempt 3: the card processor did not answer"
     assert steps["send_receipt"]["current_state"] == "pending"
     dlq = httpx.get(f"{ORCHESTRATION_URL}/v1/dlq").json()
     assert task_uuid not in [entry["task_uuid"] for entry in dlq]
+
+
+def test_a_payment_asked_for_again_is_charged_once(app_url):
+    context = {
+        "payment_id": str(uuid.uuid4()),
+        "amount_cents": 2_499,
+        "processor_failures": 0,
+    }
+    first_task, status, _ = run("card_payment", context, "payment_id")
+    assert status == "complete"
+    # A second task for the same payment, as an operator asks for one after a stalled
+    # task; its context says what it retries, or Tasker would refuse it as the same task.
+    again = {**context, "retry_of": first_task}
+    _, status, steps = run("card_payment", again, "retry_of")
+    assert status == "complete"
+    assert result(steps["charge_card"])["charged_by_task"] == first_task
+    assert charge(context["payment_id"]) == (2_499, first_task, 1)
 
 
 def imported(import_id: str) -> tuple[int, int]:

@@ -3,26 +3,15 @@ into ranges, batch workers import their range, and a convergence step counts wha
 in the app's database."""
 
 import asyncio
-import os
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 from tasker_core import Batchable, StepContext, StepHandler, StepHandlerResult
 
-from app.db import DEFAULT_URL, ImportCheckpoint, StockLevel
+from app.db import ImportCheckpoint, StockLevel, step_engine
 
 CHUNK_ROWS = 100  # rows written per transaction; the checkpoint advances with each
 CHUNK_LATENCY_S = 0.1  # stands in for the work of a chunk (parsing, lookups)
-
-
-def _engine():
-    # tasker-py runs each async call under an event loop of its own: a connection of
-    # the app's pool belongs to another loop, so each call opens (and closes) its own.
-    return create_async_engine(
-        os.environ.get("APP_DATABASE_URL", DEFAULT_URL), poolclass=NullPool
-    )
 
 
 def feed_row(n: int) -> tuple[str, int]:
@@ -59,7 +48,7 @@ class ImportBatchHandler(Batchable, StepHandler):
     async def call(self, context: StepContext) -> StepHandlerResult:
         batch = self.get_batch_context(context)
         import_id = context.get_input("import_id")
-        engine = _engine()
+        engine = step_engine()
         try:
             async with engine.connect() as db:
                 resumed_from = await db.scalar(
@@ -122,7 +111,7 @@ class FinishImportHandler(StepHandler):
     async def call(self, context: StepContext) -> StepHandlerResult:
         import_id = context.get_input("import_id")
         expected = context.get_input("row_count")
-        engine = _engine()
+        engine = step_engine()
         try:
             async with engine.connect() as db:
                 totals = select(
