@@ -9,6 +9,14 @@ export function connect(url = process.env.APP_DATABASE_URL ?? DEFAULT_URL): SQL 
   return new SQL(url, { max: 5 });
 }
 
+let handlerPool: SQL | undefined;
+/** The app's database as the step handlers reach it (Tasker hands a handler only its
+ *  step): one pool for every step, opened by the first that needs it. */
+export const handlerDb = (): SQL => {
+  handlerPool ??= connect();
+  return handlerPool;
+};
+
 /** What an order's status can be; the orders table's CHECK allows exactly these. */
 export type OrderStatus = "submitted" | "queued" | "failed";
 
@@ -53,6 +61,16 @@ export async function createSchema(sql: SQL): Promise<void> {
       batch_id  text NOT NULL,
       next_row  integer NOT NULL,
       PRIMARY KEY (import_id, batch_id)
+    )`;
+  // The payment pattern's charges: the payment's id is the key, as it would be a card
+  // processor's idempotency key, so a payment asked for again finds its charge.
+  await sql`
+    CREATE TABLE IF NOT EXISTS charges (
+      payment_id   uuid PRIMARY KEY,
+      amount_cents bigint NOT NULL,
+      task_uuid    uuid NOT NULL,
+      attempt      integer NOT NULL,
+      charged_at   timestamptz NOT NULL DEFAULT now()
     )`;
 }
 // ANCHOR_END: schema

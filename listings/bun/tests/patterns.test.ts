@@ -95,6 +95,14 @@ const imported = async (importId: string) => {
   return [row.rows, row.writes];
 };
 
+/** The app's charge of the payment, if any: amount, the task that made it, attempt. */
+const charge = async (paymentId: string) => {
+  const rows = await sql`
+    SELECT amount_cents::int AS cents, task_uuid::text AS task, attempt
+    FROM charges WHERE payment_id = ${paymentId}`;
+  return rows.length ? [rows[0].cents, rows[0].task, rows[0].attempt] : null;
+};
+
 describe.skipIf(!workerInstalled)("patterns (live, the app's worker)", () => {
   let app: Subprocess;
   beforeAll(async () => {
@@ -132,13 +140,18 @@ describe.skipIf(!workerInstalled)("patterns (live, the app's worker)", () => {
         amount_cents: 2_499,
         processor_failures: 2,
       };
-      const { status, steps } = await run("card_payment", context, "payment_id");
+      const { taskUuid, status, steps } = await run(
+        "card_payment",
+        context,
+        "payment_id",
+      );
       expect(status).toBe("complete");
-      const charge = stepOf(steps, "charge_card");
-      expect(resultOf(charge).attempt).toBe(3);
+      expect(await charge(context.payment_id)).toEqual([2_499, taskUuid, 3]);
+      const step = stepOf(steps, "charge_card");
+      expect(resultOf(step).attempt).toBe(3);
       const starts = await taskerDb`
       SELECT created_at FROM tasker.workflow_step_transitions
-      WHERE workflow_step_uuid = ${charge.step_uuid} AND to_state = 'in_progress'
+      WHERE workflow_step_uuid = ${step.step_uuid} AND to_state = 'in_progress'
       ORDER BY created_at`.values();
       const times = starts.map(([at]: [Date]) => at.getTime());
       const gaps = times.slice(1).map((t: number, i: number) => t - times[i]);
@@ -165,6 +178,7 @@ describe.skipIf(!workerInstalled)("patterns (live, the app's worker)", () => {
         "payment_id",
       );
       expect(status).toBe("blocked_by_failures");
+      expect(await charge(context.payment_id)).toBeNull();
       expect(stepOf(steps, "charge_card").current_state).toBe("error");
       expect(stepOf(steps, "charge_card").results?.error).toMatchObject({
         message: "attempt 3: the card processor did not answer",
@@ -174,6 +188,27 @@ describe.skipIf(!workerInstalled)("patterns (live, the app's worker)", () => {
         task_uuid: string;
       }[];
       expect(dlq.map((entry) => entry.task_uuid)).not.toContain(taskUuid);
+    },
+    LONG_MS,
+  );
+
+  test(
+    "a payment asked for again is charged once",
+    async () => {
+      const context = {
+        payment_id: crypto.randomUUID(),
+        amount_cents: 2_499,
+        processor_failures: 0,
+      };
+      const first = await run("card_payment", context, "payment_id");
+      expect(first.status).toBe("complete");
+      // A second task for the same payment, as an operator asks for one after a stalled
+      // task; its context says what it retries, or Tasker would refuse it as the same.
+      const again = { ...context, retry_of: first.taskUuid };
+      const { status, steps } = await run("card_payment", again, "retry_of");
+      expect(status).toBe("complete");
+      expect(resultOf(stepOf(steps, "charge_card")).charged_by_task).toBe(first.taskUuid);
+      expect(await charge(context.payment_id)).toEqual([2_499, first.taskUuid, 1]);
     },
     LONG_MS,
   );

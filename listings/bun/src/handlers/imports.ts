@@ -10,18 +10,10 @@ import {
   StepHandler,
   type StepHandlerResult,
 } from "@tasker-systems/tasker";
-import type { SQL } from "bun";
-import { connect } from "../db";
+import { handlerDb } from "../db";
 
 const CHUNK_ROWS = 100; // rows written per transaction; the checkpoint advances with each
 const CHUNK_LATENCY_MS = 100; // stands in for the work of a chunk (parsing, lookups)
-
-let db: SQL | undefined;
-/** The app's own database, where imported rows go; one pool for every step. */
-const appDb = (): SQL => {
-  db ??= connect();
-  return db;
-};
 
 /** Row n of an import's generated feed. */
 export const feedRow = (n: number) => ({
@@ -68,7 +60,7 @@ export class ImportBatchHandler extends StepHandler {
   override async call(context: StepContext): Promise<StepHandlerResult> {
     const { cursor } = context.stepInputs as unknown as RustBatchWorkerInputs;
     const importId = context.getInput("import_id") as string;
-    const sql = appDb();
+    const sql = handlerDb();
     const [saved] = await sql`
       SELECT next_row FROM import_checkpoints
       WHERE import_id = ${importId} AND batch_id = ${cursor.batch_id}`;
@@ -111,7 +103,7 @@ export class FinishImportHandler extends StepHandler {
   override async call(context: StepContext): Promise<StepHandlerResult> {
     const importId = context.getInput("import_id") as string;
     const expected = context.getInput("row_count") as number;
-    const [counted] = await appDb()`
+    const [counted] = await handlerDb()`
       SELECT count(*)::int AS rows, coalesce(sum(writes), 0)::int AS writes
       FROM stock_levels WHERE import_id = ${importId}`;
     const batches = Object.keys(context.dependencyResults).filter((name) =>
