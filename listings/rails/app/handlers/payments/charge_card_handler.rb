@@ -4,7 +4,8 @@ module Payments
   # ANCHOR: charge_card
   # Fails with a retryable error while the processor is "down" (for as many attempts as
   # the task context's processor_failures): Tasker runs the step again, up to the
-  # template's max_attempts.
+  # template's max_attempts. Then charges the payment once, keyed by its id: a payment
+  # charged before (by an earlier attempt or task for it) answers with that charge.
   class ChargeCardHandler < TaskerCore::StepHandler::Base
     def call(context)
       # retry_count is the step's attempts before this one: 0 on the first run.
@@ -14,7 +15,11 @@ module Payments
                        error_code: 'processor_unavailable', retryable: true)
       end
 
-      success(result: { charged_cents: context.get_input('amount_cents'), attempt: })
+      charge = Charge.charge_once!(payment_id: context.get_input('payment_id'),
+                                   amount_cents: context.get_input('amount_cents'),
+                                   task_uuid: context.task_uuid, attempt:)
+      success(result: { charged_cents: charge.amount_cents, attempt:,
+                        charged_by_task: charge.task_uuid })
     end
   end
   # ANCHOR_END: charge_card
