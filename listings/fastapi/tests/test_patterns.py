@@ -89,15 +89,20 @@ def charge(payment_id: str) -> tuple | None:
     return tuple(rows[0]) if rows else None
 
 
+def payment(processor_failures: int) -> dict:
+    """A card_payment context for a new payment of 24.99."""
+    return {
+        "payment_id": str(uuid.uuid4()),
+        "amount_cents": 2_499,
+        "processor_failures": processor_failures,
+    }
+
+
 def test_a_retryable_failure_is_retried_at_once(app_url):
     """tasker-py 0.1.8 sends its failures without orchestration metadata, and Tasker 0.1.8
     computes a backoff only from that: the Axum app's retries wait 2 s, then 4 s; these
     follow one another within a second."""
-    context = {
-        "payment_id": str(uuid.uuid4()),
-        "amount_cents": 2_499,
-        "processor_failures": 2,
-    }
+    context = payment(processor_failures=2)
     task_uuid, status, steps = run("card_payment", context, "payment_id")
     assert status == "complete"
     assert charge(context["payment_id"]) == (2_499, task_uuid, 3)
@@ -119,11 +124,7 @@ def test_a_retryable_failure_is_retried_at_once(app_url):
 
 
 def test_a_step_out_of_attempts_blocks_its_task_and_stays_out_of_the_dlq(app_url):
-    context = {
-        "payment_id": str(uuid.uuid4()),
-        "amount_cents": 2_499,
-        "processor_failures": 3,
-    }
+    context = payment(processor_failures=3)
     task_uuid, status, steps = run("card_payment", context, "payment_id")
     assert status == "blocked_by_failures"
     assert charge(context["payment_id"]) is None, (
@@ -139,11 +140,7 @@ def test_a_step_out_of_attempts_blocks_its_task_and_stays_out_of_the_dlq(app_url
 
 
 def test_a_payment_asked_for_again_is_charged_once(app_url):
-    context = {
-        "payment_id": str(uuid.uuid4()),
-        "amount_cents": 2_499,
-        "processor_failures": 0,
-    }
+    context = payment(processor_failures=0)
     first_task, status, _ = run("card_payment", context, "payment_id")
     assert status == "complete"
     # A second task for the same payment, as an operator asks for one after a stalled
