@@ -3,8 +3,8 @@
 //!
 //!   cargo run --example bench -- [APP_URL] [TASKS] [LABEL]
 //!
-//! Any app with this book's API works: scripts/bench-quickstarts runs it against the Axum
-//! app and the FastAPI app.
+//! Any app with this book's API works: scripts/bench-quickstarts runs it against the Axum,
+//! FastAPI and Bun apps.
 
 use std::time::Instant;
 
