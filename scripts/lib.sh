@@ -575,6 +575,39 @@ with_app() {
   return $rc
 }
 
+# The benchmarks' apps, which run side by side and for longer than one command (with_app
+# scopes a single app to one command): start_bench_app NAME PORT DIR COMMAND... starts one as
+# with_app does and waits for /health, failing at once if it exits first; stop_bench_apps
+# stops every one started. A benchmark sets `trap stop_bench_apps EXIT`, so an error or ^C
+# leaves no app behind.
+BENCH_APPS=()
+start_bench_app() {
+  local name=$1 port=$2 dir=$3 pid log
+  shift 3
+  log=$QS_STATE/logs/bench-$name-$port.log
+  mkdir -p "$QS_STATE/logs"
+  (cd "$dir" && PORT=$port RUST_LOG=warn TASKER_TEMPLATE_PATH=$dir/templates \
+    exec "$@" >"$log" 2>&1 </dev/null) &
+  pid=$!
+  BENCH_APPS+=("$pid")
+  for _ in $(seq 600); do
+    curl -sf -m 2 -o /dev/null "http://127.0.0.1:$port/health" && return 0
+    kill -0 "$pid" 2>/dev/null || die "the $name app exited before answering on port $port; see $log"
+    sleep 0.1
+  done
+  die "the $name app did not answer on port $port within 60 s; see $log"
+}
+stop_bench_apps() {
+  local pid
+  for pid in "${BENCH_APPS[@]}"; do
+    # An app that exited on its own is said, not hidden; its log tells why.
+    kill -TERM "$pid" 2>/dev/null || echo "an app (pid $pid) had already exited" >&2
+  done
+  # The apps exit with SIGTERM's status (143), which is expected here, not a failure.
+  for pid in "${BENCH_APPS[@]}"; do if wait "$pid"; then :; fi; done
+  BENCH_APPS=()
+}
+
 # Every process a scripts/test run starts inherits QS_RUN (the stack's daemons excepted: see
 # scripts/stack). end_run_leftovers ends those still running when the run ends, whatever
 # left them (a test that failed before its cleanup, a killed test runner), and names each,
