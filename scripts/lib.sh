@@ -518,11 +518,69 @@ ensure_ruby() {
   ruby -e 'require "rails"' 2>/dev/null || missing+=(ruby-rails)
   ruby -e 'require "rspec/rails/version"' 2>/dev/null || missing+=(ruby-rspec-rails)
   ruby -e 'require "pg"' 2>/dev/null || missing+=(ruby-pg)
+  ruby -e 'require "puma"' 2>/dev/null || missing+=(puma)
+  # The gems tasker-rb loads through RubyGems, which the Gemfile has to name (the bundle's
+  # own libraries come on RUBYLIB instead); listed whether or not the bundle is here, so
+  # that one lock file serves both.
+  ruby -e 'require "faraday"' 2>/dev/null || missing+=(ruby-faraday)
+  ruby -e 'require "dotenv"' 2>/dev/null || missing+=(ruby-dotenv)
   [ ${#missing[@]} -eq 0 ] || { step "Ruby tools for listings/rails"; apt_install "${missing[@]}"; }
   mkdir -p "${QS_RAILS_GEMFILE%/*}"
   printf 'eval_gemfile %s\n' "'$QS_ROOT/listings/rails/spec/rails61/Gemfile'" >"$QS_RAILS_GEMFILE"
-  BUNDLE_GEMFILE=$QS_RAILS_GEMFILE bundle lock --local >/dev/null ||
+  # bin/rails and bundle exec, in the suites and in the Rails chapter, boot on it.
+  export BUNDLE_GEMFILE=$QS_RAILS_GEMFILE
+  bundle lock --local >/dev/null ||
     die "Bundler could not resolve listings/rails/spec/rails61/Gemfile from Debian's gems (above)"
+}
+
+# tasker-rb, the Rails app's worker. Readers install the published gem on Ruby >= 3.4 with
+# Bundler; a machine with Debian's Ruby 3.1 and no RubyGems can run the bundle that
+# TASKER_RB_BUNDLE names (tasker-rb-<version>-ruby31.tar.gz, or a folder holding it):
+# tasker-rb built from its tag for Ruby 3.1, with a small patch (the bundle's README). It is
+# unpacked once per cache and linked at listings/rails/vendor/tasker-rb (git-ignored, as
+# node_modules is for Bun); its setup.sh then puts it on RUBYLIB for everything this run
+# starts. Its runtime libraries come from Debian. Exports QS_RB_WORKER=installed|missing;
+# missing, the Rails chapter's worker blocks and the rails-worker suite are reported as not
+# run (vocabulary.toml, requirements.rb-worker).
+QS_RB_BUNDLE_LINK=$QS_ROOT/listings/rails/vendor/tasker-rb
+QS_RB_RUNTIME_PACKAGES=(ruby-activesupport ruby-faraday ruby-dotenv ruby-concurrent ruby-zeitwerk ruby-ice-nine)
+ensure_tasker_rb_bundle() {
+  local version=$QS_TASKER_GEM_VERSION tarball sum unpacked
+  export QS_RB_WORKER=missing
+  if [ -n "${TASKER_RB_BUNDLE:-}" ]; then
+    tarball=$TASKER_RB_BUNDLE
+    [ -d "$tarball" ] && tarball=$tarball/tasker-rb-$version-ruby31.tar.gz
+    [ -f "$tarball" ] || die "TASKER_RB_BUNDLE=$TASKER_RB_BUNDLE: no such bundle ($tarball)"
+    sum=$(sha256sum "$tarball" | cut -c1-16)
+    unpacked=$QS_CACHE/tasker-rb/$sum/tasker-rb-$version-ruby31
+    if [ ! -f "$unpacked/setup.sh" ]; then
+      step "unpacking tasker-rb $version for Ruby 3.1 from $tarball (once per cache)"
+      rm -rf "${unpacked%/*}"
+      mkdir -p "${unpacked%/*}"
+      tar -xzf "$tarball" -C "${unpacked%/*}" || die "could not unpack $tarball"
+      [ -f "$unpacked/setup.sh" ] || die "$tarball holds no tasker-rb-$version-ruby31/setup.sh"
+    fi
+    mkdir -p "${QS_RB_BUNDLE_LINK%/*}"
+    ln -sfn "$unpacked" "$QS_RB_BUNDLE_LINK"
+  fi
+  if [ ! -f "$QS_RB_BUNDLE_LINK/setup.sh" ]; then
+    info "tasker-rb: Ruby >= 3.4 and RubyGems are not here, and TASKER_RB_BUNDLE names no Ruby 3.1"
+    info "build of it; the Rails chapter's worker blocks and the rails-worker suite are reported as not run"
+    return
+  fi
+  local missing=() package
+  for package in "${QS_RB_RUNTIME_PACKAGES[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] || { step "tasker-rb's runtime libraries (Debian)"; apt_install "${missing[@]}"; }
+  # shellcheck disable=SC1091 # the bundle's own; it exports TASKER_RB_HOME and RUBYLIB
+  source "$QS_RB_BUNDLE_LINK/setup.sh" || die "the tasker-rb bundle's setup.sh failed"
+  local got
+  got=$(RUST_LOG=error ruby -e 'require "tasker_core"; print TaskerCore::VERSION' 2>&1) ||
+    die "tasker-rb from $TASKER_RB_HOME does not load: $got"
+  [ "$got" = "$version" ] || die "the bundle at $TASKER_RB_HOME is tasker-rb $got, not $version"
+  info "tasker-rb $got for Ruby $(ruby -e 'print RUBY_VERSION') from $TASKER_RB_HOME (the Rails worker runs)"
+  QS_RB_WORKER=installed
 }
 
 # Everything the suites need besides the stack: the mdBook tools, the listings' dependencies
@@ -537,6 +595,7 @@ prepare_suites() {
   ensure_bun_deps bun
   ensure_tasker_npm_package
   ensure_ruby
+  ensure_tasker_rb_bundle
   ensure_browser_tools
   "$QS_ROOT/scripts/stack" register "$QS_ROOT/listings/bun/templates" "$QS_ROOT/listings/rails/templates" | sed 's/^/    /' >&2
 }
@@ -687,13 +746,23 @@ run_suite() { # NAME
     # The native worker (where it installs) reads the template folder from the environment
     # Bun starts with; RUST_LOG sets its log level on both sides of the FFI.
     bun) (cd "$QS_ROOT/listings/bun" && TASKER_TEMPLATE_PATH=$PWD/templates RUST_LOG=warn exec bun test) ;;
-    # The polling helper's tests wait on ecommerce_rs tasks, which the Axum app's worker runs.
+    # The polling helper's tests wait on tasks the Rails app's worker runs; where tasker-rb
+    # is not here, on tasks of the Axum app's worker.
     rails-stdlib)
-      with_app axum 3001 "$QS_ROOT/listings/axum" "$CARGO_TARGET_DIR/debug/axum-quickstart" \
-        -- ruby "$QS_ROOT/listings/rails/test/all.rb" ;;
-    # On Debian's Rails 6.1 (ensure_ruby); the examples tagged :worker need tasker-rb.
-    rails-specs) "$QS_ROOT/listings/rails/spec/rails61/rspec" ;;
-    *) die "no suite '$1' (axum, stack, fastapi, bun, rails-stdlib, rails-specs)" ;;
+      if [ "${QS_RB_WORKER:-}" = installed ]; then
+        (cd "$QS_ROOT/listings/rails" && bin/rails db:prepare >"$QS_STATE/logs/rails-db.log" 2>&1) ||
+          { cat "$QS_STATE/logs/rails-db.log" >&2; return 1; }
+        with_app rails 3003 "$QS_ROOT/listings/rails" bin/rails server \
+          -- env TASK_POLLING_WORKER=rails APP_URL=http://127.0.0.1:3003 ruby "$QS_ROOT/listings/rails/test/all.rb"
+      else
+        with_app axum 3001 "$QS_ROOT/listings/axum" "$CARGO_TARGET_DIR/debug/axum-quickstart" \
+          -- env TASK_POLLING_WORKER=axum APP_URL=http://127.0.0.1:3001 ruby "$QS_ROOT/listings/rails/test/all.rb"
+      fi ;;
+    # On Debian's Ruby 3.1 and Rails 6.1 (ensure_ruby): the specs that need no worker, and
+    # those tagged :worker, which run tasks with tasker-rb's worker in the process.
+    rails-specs) "$QS_ROOT/listings/rails/spec/rails61/rspec" --tag '~worker' ;;
+    rails-worker) "$QS_ROOT/listings/rails/spec/rails61/rspec" --tag worker ;;
+    *) die "no suite '$1' (axum, stack, fastapi, bun, rails-stdlib, rails-specs, rails-worker)" ;;
   esac
 }
 

@@ -197,6 +197,11 @@ impl Copy {
         };
         link(&state, ".state")?;
         link(&state.join("bun/node_modules"), "listings/bun/node_modules")?;
+        // The Ruby 3.1 build of tasker-rb, where this checkout has it (scripts/lib.sh).
+        if let Ok(bundle) = std::fs::read_link(root.join("listings/rails/vendor/tasker-rb")) {
+            std::fs::create_dir_all(dir.join("listings/rails/vendor")).map_err(|e| e.to_string())?;
+            link(&bundle, "listings/rails/vendor/tasker-rb")?;
+        }
         let marker = format!("drift-{}", std::process::id());
         let mut copy = Copy { dir, book_tests: PathBuf::new(), marker };
         copy.book_tests = copy.build_book_tests()?;
