@@ -3,3 +3,4 @@
 require_relative 'config/environment'
 
 run Rails.application
+Rails.application.load_server

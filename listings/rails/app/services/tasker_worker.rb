@@ -8,9 +8,15 @@ module TaskerWorker
   module_function
 
   def start
-    # Zeitwerk loads app/handlers lazily; the worker looks handlers up by constant name.
-    Rails.autoloaders.main.eager_load_dir(Rails.root.join('app/handlers'))
+    # The worker looks each callable up among the classes already loaded, and calls
+    # handlers from threads of its own: load the app first, as a production boot does,
+    # instead of leaving app/handlers to the autoloader.
+    Rails.autoloaders.main.eager_load
     TaskerCore::Worker::Bootstrap.start!
+  end
+
+  def running?
+    TaskerCore::Worker::Bootstrap.instance.running?
   end
 
   def stop

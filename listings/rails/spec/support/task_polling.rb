@@ -99,12 +99,20 @@ module TaskPolling
       %w[error failed].include?(s['current_state'])
     end
     detail = failed.map do |s|
-      "#{s['name']} (#{s['current_state']}): #{s.dig('results', 'error').to_json}"
+      "#{s['name']} (#{s['current_state']}): #{failure_reason(s)}"
     end
     detail = detail.empty? ? 'none' : detail.join(', ')
     message = "task #{task['task_uuid']} ended as #{task['status']}; " \
               "failed steps: #{detail}"
     WaitError.new(message, status: task['status'], detail:)
+  end
+
+  # What a failed step says went wrong: the error's message or, where the worker sent
+  # none (tasker-rb 0.1.10 does not), the code or class its metadata keeps.
+  def failure_reason(step)
+    results = step['results'] || {}
+    results.dig('error', 'message') || results.dig('metadata', 'custom', 'error_code') ||
+      results.dig('metadata', 'custom', 'error_class') || 'no reason recorded'
   end
 
   def timed_out(http, task, max_wait)

@@ -8,13 +8,12 @@ module Ecommerce
     def call(context)
       items = context.get_input('cart_items') || []
       if items.empty?
-        raise TaskerCore::Errors::PermanentError.new('the cart has no items',
-                                                     error_code: 'empty_cart')
+        return failure(message: 'the cart has no items', error_code: 'empty_cart',
+                       retryable: false)
       end
-
       unless items.all? { |item| within_limits?(item) }
-        raise TaskerCore::Errors::PermanentError.new('a line breaks the limits',
-                                                     error_code: 'invalid_item')
+        return failure(message: 'a line breaks the limits', error_code: 'invalid_item',
+                       retryable: false)
       end
 
       success(result: priced(items))
