@@ -7,22 +7,6 @@ RSpec.describe 'Analytics jobs', type: :request do
 
   def json = response.parsed_body
 
-  describe 'with the worker', :worker do
-    it 'runs the eight-step pipeline, the three extracts side by side' do
-      post '/analytics/jobs', params: job, as: :json
-      expect(response).to have_http_status(:created)
-      task_uuid = json['task_uuid']
-
-      task = wait_for_task_completion(task_uuid, max_wait: 30)
-      expect(task).to include('completed_steps' => 8)
-      results = TaskPolling.step_results(task_uuid)
-      extracts = results.select { |name, _| name.start_with?('extract_') }
-      starts = extracts.values.map { |r| Time.iso8601(r['started_at']) }
-      ends = extracts.values.map { |r| Time.iso8601(r['finished_at']) }
-      expect(starts.max).to be < ends.min
-    end
-  end
-
   it 'stores the job and creates its task, which GET shows' do
     post '/analytics/jobs', params: job.merge(source: ' web '), as: :json
     expect(response).to have_http_status(:created)

@@ -12,29 +12,6 @@ RSpec.describe 'Orders', type: :request do
 
   def json = response.parsed_body
 
-  # Tasks run to completion only with the worker, which needs tasker-rb.
-  describe 'with the worker', :worker do
-    # ANCHOR: spec
-    it 'creates an order whose task runs all five steps' do
-      post '/orders', params: cart, as: :json
-      expect(response).to have_http_status(:created)
-      order = response.parsed_body
-
-      task = wait_for_task_completion(order['task_uuid'], max_wait: 30)
-      expect(task).to include('status' => 'complete', 'completed_steps' => 5)
-      cart_step = TaskPolling.step_results(order['task_uuid'])['validate_cart']
-      expect(cart_step['total_cents']).to eq(77_47)
-    end
-    # ANCHOR_END: spec
-
-    it 'runs a background order to completion too' do
-      perform_enqueued_jobs { post '/orders/async', params: cart, as: :json }
-      order = Order.find(json['id'])
-      task = wait_for_task_completion(order.task_uuid, max_wait: 30)
-      expect(task).to include('status' => 'complete', 'completed_steps' => 5)
-    end
-  end
-
   describe 'POST /orders' do
     it 'stores the order and creates its task with the order in the context' do
       post '/orders', params: cart, as: :json
