@@ -123,6 +123,8 @@ pub fn render_chapter(
 
     // First every badge, so the stamp above them can count what they say.
     let mut badges = Vec::with_capacity(blocks.len());
+    // The requirement the chapter's session runs with, from the first block that needs it.
+    let mut in_force: Option<&Label> = None;
     for (index, raw) in blocks.iter().enumerate() {
         let info = raw.info.as_deref().unwrap_or("");
         let fence =
@@ -131,7 +133,12 @@ pub fn render_chapter(
         let reason = fence.verification.reason().and_then(|r| v.reason(r.as_str()));
         let result = report.and_then(|r| r.result_for(path, index, &fingerprint(info, &raw.body)));
         let outcome = report.map(|_| result.map(|b| b.outcome.clone()).unwrap_or(Outcome::Missing));
-        let own = result.and_then(|b| b.suite.as_deref()).and_then(|s| v.suite(s)?.badge.as_ref());
+        if let Some(key) = &fence.needs {
+            in_force = v.requirement(key.as_str()).and_then(|r| r.badge.as_ref());
+        }
+        let suite_badge = result.and_then(|b| b.suite.as_deref()).and_then(|s| v.suite(s)?.badge.as_ref());
+        let session_badge = in_force.filter(|_| matches!(kind, Kind::Run | Kind::Server));
+        let own = suite_badge.or(session_badge);
         badges.push(Badge::new(kind, reason, outcome.as_ref(), own, tasker, v));
     }
     let mut totals = Totals::default();
@@ -218,6 +225,9 @@ pub fn render_facts(
     if out.contains(NOT_RUN_HERE) {
         out = out.replace(NOT_RUN_HERE, &not_run_list(page, index, v));
     }
+    if out.contains(SUITES) {
+        out = out.replace(SUITES, &suites_table(report, v));
+    }
     if out.contains(DRIFT_CHECK) {
         let text = match report.and_then(|r| r.drift.as_ref().map(|d| (r, d))) {
             Some((r, d)) => format!(
@@ -240,6 +250,30 @@ pub fn render_facts(
 
 const NOT_RUN_HERE: &str = "<!-- verification: not-run-here -->";
 const DRIFT_CHECK: &str = "<!-- verification: drift-check -->";
+const SUITES: &str = "<!-- verification: suites -->";
+
+/// Every listing suite of vocabulary.toml, what it runs, and what the report's run of it
+/// said: where a worker package was missing, the page says so instead of the suite's claim.
+fn suites_table(report: Option<&Report>, v: &Vocabulary) -> String {
+    let mut out = String::from("| suite | what it runs | last run |\n|---|---|---|\n");
+    for name in v.suite_names() {
+        let what = v.suite(name).map(|s| s.what.as_str()).unwrap_or_default();
+        let result = match report.map(|r| r.suites.get(name)) {
+            None => "not verified in this build".to_string(),
+            Some(None) => "missing from the test report".to_string(),
+            Some(Some(Outcome::Passed)) => "passed".to_string(),
+            Some(Some(Outcome::NotRun { reason })) => format!("not run: {reason}"),
+            Some(Some(Outcome::Failed { .. })) => "FAILED".to_string(),
+            Some(Some(Outcome::Missing)) => "missing from the test report".to_string(),
+        };
+        out.push_str(&format!(
+            "| `{name}` | {} | {} |\n",
+            what.replace('|', "\\|"),
+            result.replace('|', "\\|")
+        ));
+    }
+    out
+}
 
 fn not_run_list(page: &str, index: &NotRunIndex, v: &Vocabulary) -> String {
     let depth = page.matches('/').count();
@@ -325,6 +359,7 @@ mod tests {
         let blocks = markdown::code_blocks(CHAPTER);
         Report {
             drift: None,
+            suites: Default::default(),
             provenance: Provenance {
                 tasker_version: "0.1.8".into(),
                 commit: "0123456789abcdef0123".into(),
@@ -478,6 +513,51 @@ mod tests {
             "{}",
             b.text
         );
+    }
+
+    #[test]
+    fn blocks_run_with_a_stand_in_requirement_say_what_ran() {
+        let md = "# T\n\n```console,run\necho before\n```\n\n\
+                  ```console,run,needs-rb-worker\necho worker\n```\n\n\
+                  ```text,output\nworker\n```\n\n```console,run\necho after\n```\n";
+        let blocks = markdown::code_blocks(md);
+        let mut report = report_with(&[]);
+        report.blocks = blocks
+            .iter()
+            .enumerate()
+            .map(|(index, b)| BlockResult {
+                chapter: "ch.md".into(),
+                index,
+                line: b.line,
+                kind: "run".into(),
+                fingerprint: fingerprint(b.info.as_deref().unwrap(), &b.body),
+                suite: None,
+                outcome: Outcome::Passed,
+            })
+            .collect();
+        let v = Vocabulary::get();
+        let label = &v.requirement("rb-worker").and_then(|r| r.badge.as_ref()).expect("a badge").label;
+        let b = badges(&render_chapter("ch.md", md, Some(&report), v).unwrap());
+        assert!(b[0].contains(">executed</span>"), "{}", b[0]);
+        assert!(b[2].contains(">real output</span>"), "{}", b[2]);
+        for ran in [&b[1], &b[3]] {
+            assert!(ran.contains(&format!(">{label}</span>")), "{ran}");
+        }
+    }
+
+    #[test]
+    fn the_suites_table_says_what_the_report_says_of_each_suite() {
+        let v = Vocabulary::get();
+        let mut report = report_with(&[]);
+        report.suites.insert("axum".into(), Outcome::Passed);
+        report.suites.insert("rails-worker".into(), Outcome::NotRun { reason: "no tasker-rb".into() });
+        let page = render_facts(SUITES, "verification.md", &NotRunIndex::default(), Some(&report), v);
+        let row = |name: &str| page.lines().find(|l| l.starts_with(&format!("| `{name}` |"))).unwrap();
+        assert!(row("axum").ends_with("| passed |"), "{page}");
+        assert!(row("rails-worker").ends_with("| not run: no tasker-rb |"), "{page}");
+        assert!(row("fastapi").ends_with("| missing from the test report |"), "{page}");
+        let unverified = render_facts(SUITES, "verification.md", &NotRunIndex::default(), None, v);
+        assert!(unverified.contains("| not verified in this build |"), "{unverified}");
     }
 
     #[test]

@@ -210,6 +210,9 @@ pub struct Report {
     /// The drift check of the same run, when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftResult>,
+    /// What each listing suite of the run said, by its name in vocabulary.toml.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub suites: BTreeMap<String, Outcome>,
     pub blocks: Vec<BlockResult>,
 }
 
@@ -241,7 +244,14 @@ impl Report {
                 outcome,
             });
         }
-        Report { provenance, drift: None, blocks }
+        let suites = records
+            .iter()
+            .filter_map(|r| match &r.evidence {
+                Evidence::Suite { suite } => Some((suite.clone(), r.outcome.clone())),
+                _ => None,
+            })
+            .collect();
+        Report { provenance, drift: None, suites, blocks }
     }
 
     pub fn load(path: &Path) -> Result<Report, String> {

@@ -47,6 +47,11 @@ pub struct Requirement {
     pub missing: String,
     /// A file (relative to the repository) that exists exactly when it is installed.
     pub installed_when: String,
+    /// The badge of the shell blocks that ran with it (from the first block that needs it
+    /// to the chapter's end), where it is not what readers install and the badge must say
+    /// what ran instead.
+    #[serde(default)]
+    pub badge: Option<Label>,
 }
 
 #[derive(Debug, Deserialize)]
