@@ -31,7 +31,9 @@ const tasker = new TaskerApi(ORCHESTRATION_URL);
 
 /** The app with its worker, as `bun run src/index.ts` starts it, until stopped. */
 async function startApp(templates = TEMPLATES): Promise<Subprocess> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // Below Linux's ephemeral range (32768 and up), where a client connection's local port
+  // can already hold the number a random pick lands on.
+  const port = 20_000 + Math.floor(Math.random() * 12_000);
   const child = Bun.spawn(["bun", "run", "src/index.ts"], {
     cwd: join(import.meta.dir, ".."),
     env: { ...process.env, PORT: String(port), TASKER_TEMPLATE_PATH: templates },
