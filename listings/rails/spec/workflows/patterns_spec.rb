@@ -46,12 +46,31 @@ RSpec.describe 'Pattern workflows', :worker, type: :request do
       Charge.find_by(payment_id:)&.then { |c| [c.amount_cents, c.task_uuid, c.attempt] }
     end
 
+    # Seconds between a step's attempts, from Tasker's own record of its transitions.
+    def attempt_gaps(step_uuid)
+      tasker = PG.connect(ENV.fetch('DATABASE_URL'))
+      rows = tasker.exec_params(<<~SQL, [step_uuid])
+        SELECT created_at FROM tasker.workflow_step_transitions
+        WHERE workflow_step_uuid = $1 AND to_state = 'in_progress' ORDER BY created_at
+      SQL
+      starts = rows.map { |row| Time.parse(row['created_at']) }
+      starts.each_cons(2).map { |first, second| second - first }
+    ensure
+      tasker&.close
+    end
+
     it 'is retried while the processor fails, then charged once, on that attempt' do
       context = payment(2)
       task_uuid, status, steps = run_task('card_payment', context, :payment_id)
       expect(status).to eq('complete')
       expect(steps['charge_card']['attempts']).to eq(3)
       expect(charge(context[:payment_id])).to eq([24_99, task_uuid, 3])
+      # tasker-rb sends its failures without orchestration metadata, from which alone
+      # Tasker 0.1.8 computes a backoff: the retries follow at once (the Rust worker's
+      # wait 2 s, then 4 s).
+      gaps = attempt_gaps(steps['charge_card']['step_uuid'])
+      expect(gaps.size).to eq(2)
+      expect(gaps).to all(be < 1)
     end
 
     it 'out of attempts, blocks its task and is not charged' do
