@@ -356,7 +356,12 @@ mod tests {
     const CHAPTER: &str = "# Title\n\nIntro.\n\n```console,run\necho hi\n```\n\n```text,output\nhi\n```\n\n```console,not-run-docker\ndocker compose up\n```\n";
 
     fn report_with(outcomes: &[Outcome]) -> Report {
-        let blocks = markdown::code_blocks(CHAPTER);
+        report_for(CHAPTER, outcomes)
+    }
+
+    /// A report of `md`'s blocks, the first of them with `outcomes`.
+    fn report_for(md: &str, outcomes: &[Outcome]) -> Report {
+        let blocks = markdown::code_blocks(md);
         Report {
             drift: None,
             suites: Default::default(),
@@ -520,21 +525,7 @@ mod tests {
         let md = "# T\n\n```console,run\necho before\n```\n\n\
                   ```console,run,needs-rb-worker\necho worker\n```\n\n\
                   ```text,output\nworker\n```\n\n```console,run\necho after\n```\n";
-        let blocks = markdown::code_blocks(md);
-        let mut report = report_with(&[]);
-        report.blocks = blocks
-            .iter()
-            .enumerate()
-            .map(|(index, b)| BlockResult {
-                chapter: "ch.md".into(),
-                index,
-                line: b.line,
-                kind: "run".into(),
-                fingerprint: fingerprint(b.info.as_deref().unwrap(), &b.body),
-                suite: None,
-                outcome: Outcome::Passed,
-            })
-            .collect();
+        let report = report_for(md, &[Outcome::Passed, Outcome::Passed, Outcome::Passed, Outcome::Passed]);
         let v = Vocabulary::get();
         let label = &v.requirement("rb-worker").and_then(|r| r.badge.as_ref()).expect("a badge").label;
         let b = badges(&render_chapter("ch.md", md, Some(&report), v).unwrap());

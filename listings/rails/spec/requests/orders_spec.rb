@@ -3,12 +3,7 @@
 require 'rails_helper'
 
 RSpec.describe 'Orders', type: :request do
-  let(:cart) do
-    { customer_email: 'ada@example.com',
-      cart_items: [{ sku: 'WIDGET-1', name: 'Widget', quantity: 2, unit_price: '24.99' },
-                   { sku: 'GADGET-7', name: 'Gadget', quantity: 1,
-                     unit_price: '12.50' }] }
-  end
+  include_context 'with the example cart'
 
   def json = response.parsed_body
 

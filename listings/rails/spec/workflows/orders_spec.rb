@@ -5,12 +5,7 @@ require 'rails_helper'
 # An order's workflow run to its end by the app's own worker (tasker-rb, started for the
 # groups tagged :worker by spec/rails_helper.rb).
 RSpec.describe 'Order workflows', :worker, type: :request do
-  let(:cart) do
-    { customer_email: 'ada@example.com',
-      cart_items: [{ sku: 'WIDGET-1', name: 'Widget', quantity: 2, unit_price: '24.99' },
-                   { sku: 'GADGET-7', name: 'Gadget', quantity: 1,
-                     unit_price: '12.50' }] }
-  end
+  include_context 'with the example cart'
 
   # ANCHOR: spec
   it 'creates an order whose task runs all five steps' do
