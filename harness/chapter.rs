@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use book_verification::requirements::first_unmet;
-use book_verification::{Block, Chapter, Evidence, Outcome, Record, Verification, Vocabulary};
+use book_verification::{Block, Chapter, Evidence, Folder, Outcome, Record, Verification, Vocabulary};
 
-use crate::{evidence, overwrite, overwrite_snapshots, paths, redact, session::Session, stack};
+use crate::session::{Readiness, Session};
+use crate::{evidence, overwrite, overwrite_snapshots, paths, redact, stack};
 
 /// Runs the chapter and records every block's outcome as evidence.
 pub fn run_chapter(chapter: &Chapter) -> Result<(), String> {
@@ -33,6 +34,8 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
     let dir = paths::state_dir().join("harness").join(chapter.path.replace('/', "_"));
     let mut session = Session::start(&paths::repo_root(), dir)?;
     let mut last_run: Option<(&Block, String)> = None;
+    // The output block a background program has already been seen to print.
+    let mut printed_when_ready: Option<usize> = None;
     let mut rewrites = Vec::new();
     // From a block whose requirement is not installed on, the chapter is not run here.
     let unmet = first_unmet(chapter, &paths::repo_root(), Vocabulary::get());
@@ -53,6 +56,12 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
         }
         let t0 = Instant::now();
         let id = format!("block-{}", block.line);
+        let moved = match block.folder {
+            Some(Folder::New) => session.go_to_new_folder(&id).map(|_| ()),
+            Some(Folder::BookClone) => session.go_to(&id, &paths::repo_root()),
+            None => Ok(()),
+        };
+        moved.map_err(|why| fail(outcomes, block, format!("{file}:{}: {why}", block.line)))?;
         match &block.verification {
             Verification::Run => {
                 let out = session.run(&id, &block.shown).map_err(|why| {
@@ -64,13 +73,32 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
                 outcomes.insert(block.index, Outcome::Passed);
                 last_run = Some((block, out));
             }
+            Verification::File { path } => {
+                session.save_file(&id, path, &block.shown).map_err(|why| {
+                    fail(outcomes, block, format!("{file}:{}: saving {path}: {why}", block.line))
+                })?;
+                outcomes.insert(block.index, Outcome::Passed);
+            }
             Verification::Server { port } => {
-                session.start_server(&id, &block.shown, *port).map_err(|why| {
+                // Without a port, the output block after it (the policy guarantees one) is
+                // what the program prints once it is ready.
+                let printed = chapter.blocks.get(block.index + 1).map(|b| b.shown.as_str()).unwrap_or("");
+                let ready = match port {
+                    Some(port) => Readiness::Port(*port),
+                    None => Readiness::Prints(printed),
+                };
+                session.start_server(&id, &block.shown, ready).map_err(|why| {
                     let message =
                         format!("{file}:{}: {why}\n--- command\n{}", block.line, block.shown.trim_end());
                     fail(outcomes, block, message)
                 })?;
                 eprintln!("  started {file}:{} (ready in {} ms)", block.line, t0.elapsed().as_millis());
+                outcomes.insert(block.index, Outcome::Passed);
+                if port.is_none() {
+                    printed_when_ready = Some(block.index + 1);
+                }
+            }
+            Verification::Output if printed_when_ready == Some(block.index) => {
                 outcomes.insert(block.index, Outcome::Passed);
             }
             Verification::Output => {

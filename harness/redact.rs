@@ -14,6 +14,9 @@ static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"\bpid \d+\b", "pid <pid>"),
         // A measured ratio, such as a speed-up: shown as last measured, not compared.
         (r"\b\d+(\.\d+)?×", "<ratio>×"),
+        // Where the book's clone is (its state folder sits at its root): the page shows a
+        // reader's own path, as it shows a UUID of its own.
+        (r#"(?:/[^\s/'"=]+)+/\.state/"#, "<clone>/.state/"),
     ]
     .into_iter()
     .map(|(re, with)| (Regex::new(re).unwrap(), with))
@@ -50,6 +53,14 @@ mod tests {
     #[test]
     fn redacts_measured_ratios() {
         assert_eq!(redact("took 0.93× the time"), "took <ratio>× the time");
+    }
+
+    #[test]
+    fn redacts_where_the_clone_is() {
+        let shown = "export TASKER_CONFIG_PATH=/home/you/tasker-quickstarts/.state/config/worker.toml";
+        let actual = "export TASKER_CONFIG_PATH=/work/main/.state/config/worker.toml";
+        assert_eq!(redact(shown), redact(actual));
+        assert_eq!(redact("data .state/pg/data"), "data .state/pg/data");
     }
 
     #[test]

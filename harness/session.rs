@@ -12,6 +12,7 @@ use book_verification::leftovers::is_alive;
 
 use crate::env::reader_env;
 use crate::http;
+use crate::redact::{diff, redact};
 
 /// How long one shell block may take.
 const BLOCK_LIMIT: Duration = Duration::from_secs(300);
@@ -25,6 +26,16 @@ pub struct Session {
     dir: PathBuf,
     /// Each server's process group and the block that started it.
     servers: Vec<(u32, String)>,
+    /// The empty folders made for `in-new-folder` blocks, removed when the session ends.
+    new_folders: Vec<PathBuf>,
+}
+
+/// How the session knows a background program is ready.
+pub enum Readiness<'a> {
+    /// `http://127.0.0.1:{port}/health` answers 200.
+    Port(u16),
+    /// What it has printed so far begins with this text (redacted as outputs are).
+    Prints(&'a str),
 }
 
 impl Session {
@@ -51,7 +62,7 @@ impl Session {
                 }
             }
         });
-        Ok(Session { child, stdin, lines, dir, servers: Vec::new() })
+        Ok(Session { child, stdin, lines, dir, servers: Vec::new(), new_folders: Vec::new() })
     }
 
     /// Sends one command line followed by an echo of `marker`, and waits for the marker:
@@ -97,9 +108,40 @@ impl Session {
         }
     }
 
+    /// Moves the session into a new empty folder outside the book's clone, as a reader
+    /// starts a project of their own; the folder is removed when the session ends.
+    pub fn go_to_new_folder(&mut self, id: &str) -> Result<PathBuf, String> {
+        let folder = std::env::temp_dir().join(format!("tasker-qs-{}-{id}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).map_err(|e| format!("creating {}: {e}", folder.display()))?;
+        self.new_folders.push(folder.clone());
+        self.go_to(id, &folder)?;
+        Ok(folder)
+    }
+
+    /// Moves the session to `folder`.
+    pub fn go_to(&mut self, id: &str, folder: &Path) -> Result<(), String> {
+        self.run(&format!("{id}-cd"), &format!("cd {}", shell_quote(&folder.to_string_lossy())))
+            .map(|_| ())
+            .map_err(|why| format!("could not go to {}: {why}", folder.display()))
+    }
+
+    /// Saves `text` as `path`, relative to the session's current folder, as a reader saves
+    /// a file the page shows (its folders made as needed).
+    pub fn save_file(&mut self, id: &str, path: &str, text: &str) -> Result<(), String> {
+        let source = self.dir.join(format!("{id}.file"));
+        std::fs::write(&source, text).map_err(|e| e.to_string())?;
+        let (source, path) = (shell_quote(&source.to_string_lossy()), shell_quote(path));
+        self.run(
+            &format!("{id}-save"),
+            &format!("mkdir -p -- \"$(dirname -- {path})\" && cp -- {source} {path}"),
+        )
+        .map(|_| ())
+    }
+
     /// Starts a server block in its own process group, with the session's environment and
-    /// directory, and waits until `http://127.0.0.1:{port}/health` answers 200.
-    pub fn start_server(&mut self, id: &str, code: &str, port: u16) -> Result<(), String> {
+    /// directory, and waits until it is ready.
+    pub fn start_server(&mut self, id: &str, code: &str, ready: Readiness) -> Result<(), String> {
         let script = self.dir.join(format!("{id}.sh"));
         let log = self.dir.join(format!("{id}.log"));
         let pidfile = self.dir.join(format!("{id}.pid"));
@@ -112,11 +154,31 @@ impl Session {
             .and_then(|p| p.trim().parse().ok())
             .ok_or("the shell did not report the server's pid")?;
         self.servers.push((pid, id.to_string()));
-        let url = format!("http://127.0.0.1:{port}/health");
+        let (is_ready, waited_for): (Box<dyn Fn() -> bool>, String) = match ready {
+            Readiness::Port(port) => {
+                let url = format!("http://127.0.0.1:{port}/health");
+                let check = url.clone();
+                (
+                    Box::new(move || matches!(http::get(&check, Duration::from_secs(1)), Ok((200, _)))),
+                    format!("{url} answered 200"),
+                )
+            }
+            // Ready once it has printed the text; then that text must be the first it printed.
+            Readiness::Prints(text) => {
+                let want = redact(text).trim_end().to_string();
+                let printed = log.clone();
+                let check =
+                    move || redact(&std::fs::read_to_string(&printed).unwrap_or_default()).contains(&want);
+                (Box::new(check), format!("it printed what the page shows:\n{}", text.trim_end()))
+            }
+        };
         let deadline = Instant::now() + SERVER_LIMIT;
         loop {
-            if let Ok((200, _)) = http::get(&url, Duration::from_secs(1)) {
-                return Ok(());
+            if is_ready() {
+                return match ready {
+                    Readiness::Prints(text) => printed_first(text, &log),
+                    Readiness::Port(_) => Ok(()),
+                };
             }
             let alive = is_alive(pid);
             if !alive || Instant::now() > deadline {
@@ -126,7 +188,7 @@ impl Session {
                     "exited".into()
                 };
                 return Err(format!(
-                    "the server {why} before {url} answered 200\n--- last lines of {}\n{}",
+                    "the server {why} before {waited_for}\n--- last lines of {}\n{}",
                     log.display(),
                     tail(&log, 40)
                 ));
@@ -145,7 +207,31 @@ impl Session {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        for folder in self.new_folders.drain(..) {
+            let _ = std::fs::remove_dir_all(folder);
+        }
     }
+}
+
+/// Whether what the program logged begins with `text`; else the difference, as for an
+/// output block.
+fn printed_first(text: &str, log: &Path) -> Result<(), String> {
+    let got = std::fs::read_to_string(log).unwrap_or_default();
+    let (want, got_redacted) = (redact(text), redact(&got));
+    if got_redacted.starts_with(want.trim_end()) {
+        return Ok(());
+    }
+    let head: String = got.lines().take(want.lines().count().max(1)).collect::<Vec<_>>().join("\n");
+    Err(format!(
+        "the program printed something else before what the page shows\n\
+         --- diff (- shown in the book, + what it printed first; UUIDs, times and durations redacted)\n{}",
+        diff(&want, &redact(&head))
+    ))
+}
+
+/// `text` as one word for bash.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 impl Drop for Session {

@@ -11,7 +11,7 @@ use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use serde::{Deserialize, Serialize};
 
-use crate::fence::{Fence, RequirementKey, Verification};
+use crate::fence::{Fence, Folder, RequirementKey, Verification};
 use crate::includes::{included_file, includes};
 use crate::markdown;
 use crate::problem::{Problem, ProblemKind};
@@ -33,6 +33,9 @@ pub struct Block {
     /// What the block needs installed to run (`needs-<requirement>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needs: Option<RequirementKey>,
+    /// Where the chapter's session goes before the block runs (`in-new-folder`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<Folder>,
     /// The body as readers see it (includes expanded).
     pub shown: String,
     /// The listing file the body is included from (relative to the repository), when the
@@ -179,6 +182,7 @@ fn blocks_of(chapter: &Chapter, vocabulary: &Vocabulary, problems: &mut Vec<Prob
                 lang: fence.lang,
                 verification: fence.verification,
                 needs: fence.needs,
+                folder: fence.folder,
                 shown: shown.body,
             }),
             Err(error) => problems.push(Problem::new(&file, raw.line, ProblemKind::Fence { info, error })),

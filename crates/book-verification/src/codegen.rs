@@ -106,6 +106,7 @@ mod tests {
             lang: "rust".into(),
             verification: fence(info),
             needs: None,
+            folder: None,
             shown: "fn main() {}\n".into(),
             include: None,
         };

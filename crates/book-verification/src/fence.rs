@@ -14,6 +14,12 @@
 //! mermaid                          a diagram generated from a task template
 //! console,run,needs-ts-worker      run only where a requirement is installed; elsewhere
 //!                                  this block and the rest of its chapter are not run
+//! console,run,background           start a program that serves no port; the `output`
+//!                                  block after it is what it prints once it is ready
+//! python,file=handlers.py          a file the reader saves: the chapter's session writes
+//!                                  it (as shown) under that path, and later blocks run it
+//! console,run,in-new-folder        run in a new empty folder outside the book's clone
+//! console,run,in-book-clone        run at the root of the book's clone again
 //! ```
 
 use std::fmt;
@@ -75,8 +81,9 @@ impl RequirementKey {
 pub enum Verification {
     /// A shell block run in the chapter's session; it must exit 0.
     Run,
-    /// A shell block started in the background; the tests wait for `port` to answer.
-    Server { port: u16 },
+    /// A shell block started in the background. The tests wait for `port` to answer, or,
+    /// without one, for the program to print the `output` block that follows.
+    Server { port: Option<u16> },
     /// What the previous `Run` block printed.
     Output,
     /// Part of a listing whose own test suite runs it.
@@ -93,6 +100,9 @@ pub enum Verification {
     NotRun { reason: ReasonKey },
     /// A diagram generated from a task template.
     Generated,
+    /// A file the reader saves under `path` (relative to the session's folder): the
+    /// chapter's session writes it there as shown, and the blocks after it run it.
+    File { path: String },
 }
 
 /// How strong the guarantee is: what the provenance stamp counts.
@@ -121,12 +131,13 @@ pub enum Kind {
     CheckedNotRun(Checker),
     NotRun,
     Generated,
+    File,
 }
 
 impl Kind {
     /// Kinds whose label lives under `[kinds.<key>]` in the vocabulary.
-    pub const BASE_KEYS: [&'static str; 8] =
-        ["run", "server", "output", "tested", "compile", "rust-run", "generated", "not-run"];
+    pub const BASE_KEYS: [&'static str; 9] =
+        ["run", "server", "output", "tested", "compile", "rust-run", "generated", "not-run", "file"];
 
     /// Stable key: `data-verification`, report entries, summary columns.
     pub fn key(self) -> String {
@@ -141,6 +152,7 @@ impl Kind {
             Kind::CheckedNotRun(c) => format!("checked-{}+not-run", c.word()),
             Kind::NotRun => "not-run".into(),
             Kind::Generated => "generated".into(),
+            Kind::File => "file".into(),
         }
     }
 
@@ -155,6 +167,7 @@ impl Kind {
             Kind::RustRun,
             Kind::NotRun,
             Kind::Generated,
+            Kind::File,
         ];
         for c in Checker::ALL {
             all.extend([Kind::Checked(c), Kind::CheckedNotRun(c)]);
@@ -168,7 +181,9 @@ impl Kind {
 
     pub fn category(self) -> Category {
         match self {
-            Kind::Run | Kind::Server | Kind::Output | Kind::Tested | Kind::RustRun => Category::Executed,
+            Kind::Run | Kind::Server | Kind::Output | Kind::Tested | Kind::RustRun | Kind::File => {
+                Category::Executed
+            }
             Kind::Compile | Kind::Checked(_) | Kind::CheckedNotRun(_) | Kind::Generated => Category::Checked,
             Kind::NotRun => Category::NotRun,
         }
@@ -207,6 +222,7 @@ impl Verification {
             Verification::CheckedNotRun { checker, .. } => Kind::CheckedNotRun(*checker),
             Verification::NotRun { .. } => Kind::NotRun,
             Verification::Generated => Kind::Generated,
+            Verification::File { .. } => Kind::File,
         }
     }
 
@@ -222,8 +238,31 @@ impl Verification {
     pub fn needs_listing(&self) -> bool {
         matches!(
             self,
-            Verification::Tested | Verification::Checked { .. } | Verification::CheckedNotRun { .. }
+            Verification::Tested
+                | Verification::Checked { .. }
+                | Verification::CheckedNotRun { .. }
+                | Verification::File { .. }
         )
+    }
+}
+
+/// Where a shell block runs: the chapter's session starts at the root of the book's clone,
+/// and a reader's own project lives somewhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Folder {
+    /// `in-new-folder`: a new empty folder outside the clone, made for this block.
+    New,
+    /// `in-book-clone`: the root of the book's clone.
+    BookClone,
+}
+
+impl Folder {
+    pub fn word(self) -> &'static str {
+        match self {
+            Folder::New => "in-new-folder",
+            Folder::BookClone => "in-book-clone",
+        }
     }
 }
 
@@ -234,14 +273,16 @@ pub struct Fence {
     pub verification: Verification,
     /// What the block needs installed to run (`needs-<requirement>`); only `run` blocks.
     pub needs: Option<RequirementKey>,
+    /// Where the session goes before the block runs; only shell `run` blocks.
+    pub folder: Option<Folder>,
 }
 
 /// Languages whose `run` blocks go to the chapter's bash session.
 pub const SHELL_LANGS: [&str; 3] = ["console", "bash", "sh"];
 
 /// The words a fence may carry after its language, for error messages.
-pub const ALLOWED_WORDS: &str =
-    "run, background, port-N, needs-<requirement>, output, tested, compile, checked-<tool>, not-run-<reason>";
+pub const ALLOWED_WORDS: &str = "run, background, port-N, needs-<requirement>, in-new-folder, in-book-clone, \
+     output, tested, compile, checked-<tool>, not-run-<reason>, file=<path>";
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FenceError {
@@ -265,7 +306,7 @@ pub enum FenceError {
     CompileLanguage { lang: String },
     #[error("`checked-{checker}` checks {languages}, not `{lang}`")]
     CheckerLanguage { checker: &'static str, lang: String, languages: String },
-    #[error("`background` needs `run` and a `port-N` to wait for")]
+    #[error("`background` is for shell `run` blocks")]
     BackgroundIncomplete,
     #[error("`port-N` is only for `run,background` blocks")]
     PortWithoutBackground,
@@ -277,6 +318,10 @@ pub enum FenceError {
     UnknownRequirement { requirement: String, known: String },
     #[error("`needs-<requirement>` is only for shell `run` blocks (with or without `background`)")]
     NeedsWithoutRun,
+    #[error("`{word}` is only for shell `run` blocks (with or without `background`)")]
+    FolderWithoutRun { word: &'static str },
+    #[error("`file={path}` needs a relative path inside the reader's folder, without `..`")]
+    BadFilePath { path: String },
 }
 
 impl Fence {
@@ -293,7 +338,7 @@ impl Fence {
         }
         if lang == "mermaid" {
             return if words.is_empty() {
-                Ok(Fence { lang, verification: Verification::Generated, needs: None })
+                Ok(Fence { lang, verification: Verification::Generated, needs: None, folder: None })
             } else {
                 Err(FenceError::MermaidWords)
             };
@@ -305,10 +350,25 @@ impl Fence {
         let mut background = false;
         let mut port = None;
         let mut needs = None;
+        let mut folder = None;
+        let mut file = None;
         for word in &words {
             match *word {
                 "run" | "output" | "tested" | "compile" => primary.push(word),
                 "background" => background = true,
+                "in-new-folder" => folder = Some(Folder::New),
+                "in-book-clone" => folder = Some(Folder::BookClone),
+                w if w.starts_with("file=") => {
+                    let path = &w["file=".len()..];
+                    let inside = !path.is_empty()
+                        && !path.starts_with('/')
+                        && path.split('/').all(|part| !part.is_empty() && part != "..");
+                    if !inside {
+                        return Err(FenceError::BadFilePath { path: path.to_string() });
+                    }
+                    primary.push(word);
+                    file = Some(path.to_string());
+                }
                 w if w.starts_with("port-") => {
                     let n = w["port-".len()..].parse::<u16>().ok().filter(|p| *p > 0);
                     port = Some(n.ok_or_else(|| FenceError::BadPort { word: w.to_string() })?);
@@ -349,6 +409,7 @@ impl Fence {
 
         let verification = match (primary.as_slice(), checker, reason) {
             ([], _, _) => return Err(FenceError::Unlabelled),
+            ([_], None, None) if file.is_some() => Verification::File { path: file.unwrap_or_default() },
             ([_, _], Some(checker), Some(reason)) => Verification::CheckedNotRun { checker, reason },
             ([_], Some(checker), None) => Verification::Checked { checker },
             ([_], None, Some(reason)) => Verification::NotRun { reason },
@@ -367,8 +428,12 @@ impl Fence {
                 return Err(FenceError::PortWithoutBackground);
             }
         }
-        if needs.is_some() && !matches!(verification, Verification::Run | Verification::Server { .. }) {
+        let shell_run = matches!(verification, Verification::Run | Verification::Server { .. });
+        if needs.is_some() && !shell_run {
             return Err(FenceError::NeedsWithoutRun);
+        }
+        if let Some(folder) = folder.filter(|_| !shell_run) {
+            return Err(FenceError::FolderWithoutRun { word: folder.word() });
         }
         if let Verification::Checked { checker } | Verification::CheckedNotRun { checker, .. } = verification
         {
@@ -381,7 +446,7 @@ impl Fence {
                 });
             }
         }
-        Ok(Fence { lang, verification, needs })
+        Ok(Fence { lang, verification, needs, folder })
     }
 }
 
@@ -414,8 +479,7 @@ fn run_verification(lang: &str, background: bool, port: Option<u16>) -> Result<V
             Err(FenceError::RunLanguage { lang: shell.to_string() })
         }
         (_, false, None) => Ok(Verification::Run),
-        (_, true, Some(port)) => Ok(Verification::Server { port }),
-        (_, true, None) => Err(FenceError::BackgroundIncomplete),
+        (_, true, port) => Ok(Verification::Server { port }),
         (_, false, Some(_)) => Err(FenceError::PortWithoutBackground),
     }
 }
@@ -446,10 +510,10 @@ mod tests {
     }
 
     #[test]
-    fn a_server_needs_background_and_a_port() {
-        assert_eq!(parse("console,run,background,port-3001"), Ok(Verification::Server { port: 3001 }));
-        assert_eq!(parse("console run background port-8000"), Ok(Verification::Server { port: 8000 }));
-        assert_eq!(parse("console,run,background"), Err(FenceError::BackgroundIncomplete));
+    fn a_server_waits_for_its_port_or_for_what_it_prints() {
+        assert_eq!(parse("console,run,background,port-3001"), Ok(Verification::Server { port: Some(3001) }));
+        assert_eq!(parse("console run background port-8000"), Ok(Verification::Server { port: Some(8000) }));
+        assert_eq!(parse("console,run,background"), Ok(Verification::Server { port: None }));
         assert_eq!(parse("console,run,port-3001"), Err(FenceError::PortWithoutBackground));
         assert_eq!(parse("console,output,background"), Err(FenceError::BackgroundIncomplete));
         assert_eq!(parse("console,output,port-1"), Err(FenceError::PortWithoutBackground));
@@ -553,7 +617,7 @@ mod tests {
     fn needs_names_a_known_requirement_of_a_shell_run() {
         let fence = |info: &str| Fence::parse(info, Vocabulary::get());
         let server = fence("console,run,background,port-3002,needs-ts-worker").unwrap();
-        assert_eq!(server.verification, Verification::Server { port: 3002 });
+        assert_eq!(server.verification, Verification::Server { port: Some(3002) });
         assert_eq!(server.needs.as_ref().map(RequirementKey::as_str), Some("ts-worker"));
         assert_eq!(fence("console,run").unwrap().needs, None);
         assert!(matches!(
@@ -565,6 +629,35 @@ mod tests {
         {
             assert_eq!(fence(info).map(|f| f.needs), Err(FenceError::NeedsWithoutRun), "{info}");
         }
+    }
+
+    #[test]
+    fn a_file_the_reader_saves_names_a_path_inside_their_folder() {
+        assert_eq!(parse("python,file=handlers.py"), Ok(Verification::File { path: "handlers.py".into() }));
+        assert_eq!(
+            parse("yaml,file=templates/greeting.yaml"),
+            Ok(Verification::File { path: "templates/greeting.yaml".into() })
+        );
+        for path in ["", "/etc/passwd", "../x.py", "a//b", "a/../b"] {
+            assert_eq!(
+                parse(&format!("python,file={path}")),
+                Err(FenceError::BadFilePath { path: path.into() }),
+                "{path}"
+            );
+        }
+        assert!(matches!(parse("python,file=a.py,tested"), Err(FenceError::Conflicting { .. })));
+    }
+
+    #[test]
+    fn a_shell_block_may_say_where_it_runs() {
+        let fence = |info: &str| Fence::parse(info, Vocabulary::get());
+        assert_eq!(fence("console,run,in-new-folder").unwrap().folder, Some(Folder::New));
+        assert_eq!(fence("console,run,background,in-book-clone").unwrap().folder, Some(Folder::BookClone));
+        assert_eq!(fence("console,run").unwrap().folder, None);
+        assert_eq!(
+            fence("text,output,in-new-folder").map(|f| f.folder),
+            Err(FenceError::FolderWithoutRun { word: "in-new-folder" })
+        );
     }
 
     #[test]
@@ -591,7 +684,8 @@ mod tests {
     fn kinds_have_stable_keys_and_categories() {
         let cases = [
             (Verification::Run, "run", Category::Executed),
-            (Verification::Server { port: 1 }, "server", Category::Executed),
+            (Verification::Server { port: Some(1) }, "server", Category::Executed),
+            (Verification::File { path: "a.py".into() }, "file", Category::Executed),
             (Verification::Output, "output", Category::Executed),
             (Verification::Tested, "tested", Category::Executed),
             (Verification::RustRun, "rust-run", Category::Executed),

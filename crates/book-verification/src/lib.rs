@@ -36,7 +36,7 @@ pub mod versions;
 pub mod vocabulary;
 
 pub use book::{Block, Book, Chapter};
-pub use fence::{Category, Checker, Fence, FenceError, Kind, RequirementKey, Verification};
+pub use fence::{Category, Checker, Fence, FenceError, Folder, Kind, RequirementKey, Verification};
 pub use problem::{Problem, ProblemKind};
 pub use report::{Evidence, Outcome, Record, Report};
 pub use vocabulary::Vocabulary;

@@ -40,9 +40,19 @@ pub fn check_blocks(chapter: &Chapter, vocabulary: &Vocabulary) -> Vec<Problem> 
             let (width, line) = (wide.chars().count(), wide.trim().to_string());
             problem(ProblemKind::TooWide { file: file.to_string(), width, line });
         }
+        let waits_for_output = |b: &Block| b.verification == Verification::Server { port: None };
+        if previous.is_some_and(waits_for_output) && block.verification != Verification::Output {
+            problems.push(Problem::new(
+                &file,
+                previous.map_or(0, |p| p.line),
+                ProblemKind::BackgroundWithoutOutput,
+            ));
+        }
+        let mut problem = |kind| problems.push(Problem::new(&file, block.line, kind));
         match &block.verification {
             Verification::Output => {
-                let after_run = previous.is_some_and(|p| p.verification == Verification::Run);
+                let after_run =
+                    previous.is_some_and(|p| p.verification == Verification::Run || waits_for_output(p));
                 if !after_run {
                     problem(ProblemKind::OutputWithoutRun);
                 }
@@ -60,6 +70,10 @@ pub fn check_blocks(chapter: &Chapter, vocabulary: &Vocabulary) -> Vec<Problem> 
             _ => {}
         }
         previous = Some(block);
+    }
+    if previous.is_some_and(|p| p.verification == Verification::Server { port: None }) {
+        let line = previous.map_or(0, |p| p.line);
+        problems.push(Problem::new(&file, line, ProblemKind::BackgroundWithoutOutput));
     }
     problems
 }
@@ -157,6 +171,22 @@ mod tests {
         let after_rust =
             chapter(vec![block(0, "rust,run", "fn main() {}\n", None), block(1, "text,output", "x\n", None)]);
         assert_eq!(kinds(&after_rust), vec![ProblemKind::OutputWithoutRun]);
+    }
+
+    #[test]
+    fn a_background_block_without_a_port_is_followed_by_what_it_prints() {
+        let ready = chapter(vec![
+            block(0, "console,run,background", "./worker\n", None),
+            block(1, "text,output", "worker running\n", None),
+        ]);
+        assert_eq!(kinds(&ready), vec![]);
+        let silent = chapter(vec![
+            block(0, "console,run,background", "./worker\n", None),
+            block(1, "console,run", "curl x\n", None),
+        ]);
+        assert_eq!(kinds(&silent), vec![ProblemKind::BackgroundWithoutOutput]);
+        let last = chapter(vec![block(0, "console,run,background", "./worker\n", None)]);
+        assert_eq!(kinds(&last), vec![ProblemKind::BackgroundWithoutOutput]);
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub enum ProblemKind {
     Unexpanded,
     /// An `output` block that follows no shell `run` block.
     OutputWithoutRun,
+    /// A `run,background` block without a port, not followed by the `output` that says it
+    /// is ready.
+    BackgroundWithoutOutput,
     /// A badge that names a suite or a tool, on code that is not included from `listings/`.
     NotFromListing {
         kind: Kind,
@@ -90,6 +93,10 @@ impl fmt::Display for Problem {
             ProblemKind::Empty => f.write_str("the block is empty as readers see it"),
             ProblemKind::Unexpanded => f.write_str("an mdBook directive was left unexpanded"),
             ProblemKind::OutputWithoutRun => f.write_str("an `output` block must follow a shell `run` block"),
+            ProblemKind::BackgroundWithoutOutput => f.write_str(
+                "a `run,background` block without `port-N` must be followed by the `output` it prints once \
+                 ready",
+            ),
             ProblemKind::NotFromListing { kind } => {
                 write!(
                     f,

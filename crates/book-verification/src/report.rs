@@ -36,9 +36,10 @@ impl Evidence {
     /// The evidence for a block; `None` when the block is not run at all.
     pub fn for_block(chapter: &Chapter, block: &Block, vocabulary: &Vocabulary) -> Option<Evidence> {
         Some(match &block.verification {
-            Verification::Run | Verification::Server { .. } | Verification::Output => {
-                Evidence::Chapter { chapter: chapter.path.clone() }
-            }
+            Verification::Run
+            | Verification::Server { .. }
+            | Verification::Output
+            | Verification::File { .. } => Evidence::Chapter { chapter: chapter.path.clone() },
             Verification::RustRun => {
                 Evidence::RustProgram { chapter: chapter.path.clone(), index: block.index }
             }
@@ -375,6 +376,7 @@ mod tests {
             lang: fence.lang,
             verification: fence.verification,
             needs: None,
+            folder: None,
             shown: format!("block {index}\n"),
             include: include.map(String::from),
         }

@@ -26,7 +26,10 @@ impl Unmet {
 }
 
 fn is_executed_in_session(v: &Verification) -> bool {
-    matches!(v, Verification::Run | Verification::Server { .. } | Verification::Output)
+    matches!(
+        v,
+        Verification::Run | Verification::Server { .. } | Verification::Output | Verification::File { .. }
+    )
 }
 
 /// The first block of `chapter` whose requirement is not installed under `root`, if any.

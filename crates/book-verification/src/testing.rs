@@ -15,6 +15,7 @@ pub fn block(index: usize, info: &str, shown: &str, include: Option<&str>) -> Bl
         lang: fence.lang,
         verification: fence.verification,
         needs: fence.needs,
+        folder: fence.folder,
         shown: shown.into(),
         include: include.map(String::from),
     }
