@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use book_verification::requirements::first_unmet;
+use book_verification::requirements::unmet;
 use book_verification::{Block, Chapter, Evidence, Folder, Outcome, Record, Verification, Vocabulary};
 
 use crate::session::{Readiness, Session};
@@ -38,16 +38,16 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
     let mut printed_when_ready: Option<usize> = None;
     let mut rewrites = Vec::new();
     // From a block whose requirement is not installed on, the chapter is not run here.
-    let unmet = first_unmet(chapter, &paths::repo_root(), Vocabulary::get());
+    let stretches = unmet(chapter, &paths::repo_root(), Vocabulary::get());
     let fail = |outcomes: &mut BTreeMap<usize, Outcome>, block: &Block, message: String| {
         outcomes.insert(block.index, Outcome::Failed { message: message.clone() });
         message
     };
     for block in &chapter.blocks {
-        if let Some(unmet) = unmet.as_ref().filter(|u| u.covers(block)) {
+        if let Some(unmet) = stretches.iter().find(|u| u.covers(block)) {
             if block.index == unmet.from_index {
                 eprintln!(
-                    "  not running {file}:{} and the rest of the chapter: {}",
+                    "  not running {file}:{} and what follows it in that folder: {}",
                     block.line, unmet.reason
                 );
             }
@@ -62,6 +62,21 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
             None => Ok(()),
         };
         moved.map_err(|why| fail(outcomes, block, format!("{file}:{}: {why}", block.line)))?;
+        // The reader's install command cannot run here; the package is installed the way
+        // the suite has it, so that the blocks after it run as the reader's would.
+        if let Some(command) = block.stand_in.as_ref().and_then(|k| Vocabulary::get().requirement(k.as_str()))
+            && !stretches.iter().any(|u| u.from_index == block.index)
+            && let Some(command) = command.stand_in.as_deref()
+        {
+            session.run(&format!("{id}-stand-in"), command).map_err(|why| {
+                let message = format!(
+                    "{file}:{}: the stand-in for this block failed: {why}\n--- stand-in\n{command}",
+                    block.line
+                );
+                fail(outcomes, block, message)
+            })?;
+            eprintln!("  stood in for {file}:{} in {} ms", block.line, t0.elapsed().as_millis());
+        }
         match &block.verification {
             Verification::Run => {
                 let out = session.run(&id, &block.shown).map_err(|why| {

@@ -17,6 +17,8 @@ static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         // Where the book's clone is (its state folder sits at its root): the page shows a
         // reader's own path, as it shows a UUID of its own.
         (r#"(?:/[^\s/'"=]+)+/\.state/"#, "<clone>/.state/"),
+        // Where a reader made their first project (the chapters call it hello-tasker).
+        (r#"(?:/[^\s/'"=]+)+/hello-tasker/"#, "<folder>/hello-tasker/"),
     ]
     .into_iter()
     .map(|(re, with)| (Regex::new(re).unwrap(), with))
@@ -61,6 +63,10 @@ mod tests {
         let actual = "export TASKER_CONFIG_PATH=/work/main/.state/config/worker.toml";
         assert_eq!(redact(shown), redact(actual));
         assert_eq!(redact("data .state/pg/data"), "data .state/pg/data");
+        assert_eq!(
+            redact("loaded: /home/you/hello-tasker/node_modules/x.node"),
+            redact("loaded: /tmp/tasker-qs-1-block-17/hello-tasker/node_modules/x.node")
+        );
     }
 
     #[test]

@@ -163,12 +163,14 @@ impl Session {
                     format!("{url} answered 200"),
                 )
             }
-            // Ready once it has printed the text; then that text must be the first it printed.
+            // Ready once it has printed as many lines as the page shows; they must be those.
             Readiness::Prints(text) => {
-                let want = redact(text).trim_end().to_string();
+                let lines = redact(text).trim_end().lines().count();
                 let printed = log.clone();
-                let check =
-                    move || redact(&std::fs::read_to_string(&printed).unwrap_or_default()).contains(&want);
+                let check = move || {
+                    let got = std::fs::read_to_string(&printed).unwrap_or_default();
+                    got.lines().count() >= lines
+                };
                 (Box::new(check), format!("it printed what the page shows:\n{}", text.trim_end()))
             }
         };
@@ -213,19 +215,19 @@ impl Session {
     }
 }
 
-/// Whether what the program logged begins with `text`; else the difference, as for an
+/// Whether the first lines the program logged are `text`; else the difference, as for an
 /// output block.
 fn printed_first(text: &str, log: &Path) -> Result<(), String> {
+    let want = redact(text);
     let got = std::fs::read_to_string(log).unwrap_or_default();
-    let (want, got_redacted) = (redact(text), redact(&got));
-    if got_redacted.starts_with(want.trim_end()) {
+    let head = redact(&got.lines().take(want.trim_end().lines().count()).collect::<Vec<_>>().join("\n"));
+    if head.trim_end() == want.trim_end() {
         return Ok(());
     }
-    let head: String = got.lines().take(want.lines().count().max(1)).collect::<Vec<_>>().join("\n");
     Err(format!(
-        "the program printed something else before what the page shows\n\
+        "the program's first lines differ from what the page shows\n\
          --- diff (- shown in the book, + what it printed first; UUIDs, times and durations redacted)\n{}",
-        diff(&want, &redact(&head))
+        diff(&want, &head)
     ))
 }
 

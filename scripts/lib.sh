@@ -482,8 +482,12 @@ ensure_tasker_npm_package() {
   local dir=$QS_ROOT/listings/bun version=$QS_TASKER_NPM_VERSION source=
   local installed=$dir/node_modules/@tasker-systems/tasker/package.json
   export QS_TS_WORKER=missing
+  # What a reader's `bun add @tasker-systems/tasker@<version>` installs, as the suite has
+  # it: the chapters' stand-in for that command (vocabulary.toml) installs this.
+  export QS_TS_PACKAGE_SOURCE=
   if [ "$(jq -r .version "$installed" 2>/dev/null)" = "$version" ]; then
     QS_TS_WORKER=installed
+    QS_TS_PACKAGE_SOURCE=${installed%/package.json}
     return
   fi
   if npm view "@tasker-systems/tasker@$version" version >/dev/null 2>&1; then
@@ -504,6 +508,7 @@ ensure_tasker_npm_package() {
   got=$(jq -r .version "$installed" 2>/dev/null) || got=none
   [ "$got" = "$version" ] || die "installing from $source gave @tasker-systems/tasker $got, not $version"
   QS_TS_WORKER=installed
+  QS_TS_PACKAGE_SOURCE=$source
 }
 
 # Ruby and RuboCop from Debian, for the Rails listing's checks and its standard-library tests;

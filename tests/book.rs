@@ -5,7 +5,7 @@
 
 use std::panic::AssertUnwindSafe;
 
-use book_verification::requirements::first_unmet;
+use book_verification::requirements::unmet;
 use book_verification::{Book, Evidence, Outcome, Record, Verification, Vocabulary};
 use libtest_mimic::{Arguments, Failed, Trial};
 use tasker_quickstarts::{RustProgram, chapter, evidence, repo_root, require_stack};
@@ -48,10 +48,10 @@ fn trials(book: Book) -> Vec<Trial> {
             }));
         }
         // Blocks after a missing requirement: ignored tests with the reason, like not-run ones.
-        let unmet = first_unmet(chapter, &repo_root(), vocabulary);
+        let stretches = unmet(chapter, &repo_root(), vocabulary);
         for block in &chapter.blocks {
             let at = format!("{}:{}", chapter.file(), block.line);
-            if let Some(unmet) = unmet.as_ref().filter(|u| u.covers(block)) {
+            if let Some(unmet) = stretches.iter().find(|u| u.covers(block)) {
                 let why = format!("{at}: not executed here: {}", unmet.reason);
                 trials.push(
                     Trial::test(format!("not_run::{at}"), move || Err(Failed::from(why.clone())))

@@ -36,6 +36,9 @@ pub struct Block {
     /// Where the chapter's session goes before the block runs (`in-new-folder`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<Folder>,
+    /// The requirement whose stand-in runs in this not-run block's place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stand_in: Option<RequirementKey>,
     /// The body as readers see it (includes expanded).
     pub shown: String,
     /// The listing file the body is included from (relative to the repository), when the
@@ -183,6 +186,7 @@ fn blocks_of(chapter: &Chapter, vocabulary: &Vocabulary, problems: &mut Vec<Prob
                 verification: fence.verification,
                 needs: fence.needs,
                 folder: fence.folder,
+                stand_in: fence.stand_in,
                 shown: shown.body,
             }),
             Err(error) => problems.push(Problem::new(&file, raw.line, ProblemKind::Fence { info, error })),

@@ -107,6 +107,7 @@ mod tests {
             verification: fence(info),
             needs: None,
             folder: None,
+            stand_in: None,
             shown: "fn main() {}\n".into(),
             include: None,
         };

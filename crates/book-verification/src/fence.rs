@@ -20,6 +20,9 @@
 //!                                  it (as shown) under that path, and later blocks run it
 //! console,run,in-new-folder        run in a new empty folder outside the book's clone
 //! console,run,in-book-clone        run at the root of the book's clone again
+//! console,not-run-npm,stand-in-ts-worker
+//!                                  not run here; where the requirement is installed, the
+//!                                  session runs its stand-in command in the block's place
 //! ```
 
 use std::fmt;
@@ -275,6 +278,10 @@ pub struct Fence {
     pub needs: Option<RequirementKey>,
     /// Where the session goes before the block runs; only shell `run` blocks.
     pub folder: Option<Folder>,
+    /// The requirement whose stand-in command runs in the place of this not-run block
+    /// (`stand-in-<requirement>`): the reader's install command, which this machine's
+    /// registries cannot serve, done the way the suite installs the package.
+    pub stand_in: Option<RequirementKey>,
 }
 
 /// Languages whose `run` blocks go to the chapter's bash session.
@@ -282,7 +289,7 @@ pub const SHELL_LANGS: [&str; 3] = ["console", "bash", "sh"];
 
 /// The words a fence may carry after its language, for error messages.
 pub const ALLOWED_WORDS: &str = "run, background, port-N, needs-<requirement>, in-new-folder, in-book-clone, \
-     output, tested, compile, checked-<tool>, not-run-<reason>, file=<path>";
+     output, tested, compile, checked-<tool>, not-run-<reason>, stand-in-<requirement>, file=<path>";
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FenceError {
@@ -322,6 +329,10 @@ pub enum FenceError {
     FolderWithoutRun { word: &'static str },
     #[error("`file={path}` needs a relative path inside the reader's folder, without `..`")]
     BadFilePath { path: String },
+    #[error("`stand-in-<requirement>` is only for shell blocks that are `not-run-<reason>`")]
+    StandInWithoutNotRun,
+    #[error("`stand-in-{requirement}`: the requirement has no stand-in command in vocabulary.toml")]
+    NoStandIn { requirement: String },
 }
 
 impl Fence {
@@ -338,7 +349,13 @@ impl Fence {
         }
         if lang == "mermaid" {
             return if words.is_empty() {
-                Ok(Fence { lang, verification: Verification::Generated, needs: None, folder: None })
+                Ok(Fence {
+                    lang,
+                    verification: Verification::Generated,
+                    needs: None,
+                    folder: None,
+                    stand_in: None,
+                })
             } else {
                 Err(FenceError::MermaidWords)
             };
@@ -352,6 +369,7 @@ impl Fence {
         let mut needs = None;
         let mut folder = None;
         let mut file = None;
+        let mut stand_in = None;
         for word in &words {
             match *word {
                 "run" | "output" | "tested" | "compile" => primary.push(word),
@@ -382,15 +400,24 @@ impl Fence {
                     primary.push(word);
                     checker = Some(found);
                 }
-                w if w.starts_with("needs-") => {
-                    let key = &w["needs-".len()..];
-                    if vocabulary.requirement(key).is_none() {
+                w if w.starts_with("needs-") || w.starts_with("stand-in-") => {
+                    let (key, is_stand_in) = match w.strip_prefix("needs-") {
+                        Some(key) => (key, false),
+                        None => (&w["stand-in-".len()..], true),
+                    };
+                    let Some(requirement) = vocabulary.requirement(key) else {
                         return Err(FenceError::UnknownRequirement {
                             requirement: key.to_string(),
                             known: vocabulary.requirement_keys().collect::<Vec<_>>().join(", "),
                         });
+                    };
+                    if !is_stand_in {
+                        needs = Some(RequirementKey(key.to_string()));
+                    } else if requirement.stand_in.is_some() {
+                        stand_in = Some(RequirementKey(key.to_string()));
+                    } else {
+                        return Err(FenceError::NoStandIn { requirement: key.to_string() });
                     }
-                    needs = Some(RequirementKey(key.to_string()));
                 }
                 w if w.starts_with("not-run-") => {
                     let key = &w["not-run-".len()..];
@@ -435,6 +462,11 @@ impl Fence {
         if let Some(folder) = folder.filter(|_| !shell_run) {
             return Err(FenceError::FolderWithoutRun { word: folder.word() });
         }
+        let shell_not_run =
+            SHELL_LANGS.contains(&lang.as_str()) && matches!(verification, Verification::NotRun { .. });
+        if stand_in.is_some() && !shell_not_run {
+            return Err(FenceError::StandInWithoutNotRun);
+        }
         if let Verification::Checked { checker } | Verification::CheckedNotRun { checker, .. } = verification
         {
             let languages = vocabulary.checker_languages(checker.word());
@@ -446,7 +478,7 @@ impl Fence {
                 });
             }
         }
-        Ok(Fence { lang, verification, needs, folder })
+        Ok(Fence { lang, verification, needs, folder, stand_in })
     }
 }
 
@@ -657,6 +689,23 @@ mod tests {
         assert_eq!(
             fence("text,output,in-new-folder").map(|f| f.folder),
             Err(FenceError::FolderWithoutRun { word: "in-new-folder" })
+        );
+    }
+
+    #[test]
+    fn a_stand_in_replaces_a_not_run_install_where_its_requirement_is_installed() {
+        let fence = |info: &str| Fence::parse(info, Vocabulary::get());
+        let install = fence("console,not-run-npm,stand-in-ts-worker").unwrap();
+        assert_eq!(install.verification, Verification::NotRun { reason: reason("npm") });
+        assert_eq!(install.stand_in.as_ref().map(RequirementKey::as_str), Some("ts-worker"));
+        assert_eq!(install.needs, None);
+        assert_eq!(
+            fence("console,run,stand-in-ts-worker").map(|f| f.stand_in),
+            Err(FenceError::StandInWithoutNotRun)
+        );
+        assert_eq!(
+            fence("ruby,not-run-rubygems,stand-in-ts-worker").map(|f| f.stand_in),
+            Err(FenceError::StandInWithoutNotRun)
         );
     }
 

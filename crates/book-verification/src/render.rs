@@ -123,7 +123,8 @@ pub fn render_chapter(
 
     // First every badge, so the stamp above them can count what they say.
     let mut badges = Vec::with_capacity(blocks.len());
-    // The requirement the chapter's session runs with, from the first block that needs it.
+    // The requirement the chapter's session runs with, from the first block that needs it
+    // to the next that moves the session to another folder.
     let mut in_force: Option<&Label> = None;
     for (index, raw) in blocks.iter().enumerate() {
         let info = raw.info.as_deref().unwrap_or("");
@@ -133,6 +134,10 @@ pub fn render_chapter(
         let reason = fence.verification.reason().and_then(|r| v.reason(r.as_str()));
         let result = report.and_then(|r| r.result_for(path, index, &fingerprint(info, &raw.body)));
         let outcome = report.map(|_| result.map(|b| b.outcome.clone()).unwrap_or(Outcome::Missing));
+        // A block that starts over in another folder no longer runs with the requirement.
+        if fence.folder.is_some() {
+            in_force = None;
+        }
         if let Some(key) = &fence.needs {
             in_force = v.requirement(key.as_str()).and_then(|r| r.badge.as_ref());
         }

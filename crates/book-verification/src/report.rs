@@ -377,6 +377,7 @@ mod tests {
             verification: fence.verification,
             needs: None,
             folder: None,
+            stand_in: None,
             shown: format!("block {index}\n"),
             include: include.map(String::from),
         }

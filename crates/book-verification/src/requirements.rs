@@ -1,7 +1,9 @@
 //! Run blocks that need something a machine may lack (`needs-<requirement>`): where it is
-//! missing, that block and every later executed block of its chapter are not run here. They
-//! share the chapter's shell session, so what follows a step that could not be taken proves
-//! nothing. The chapter's test and the list of ignored tests both ask this module.
+//! missing, that block and every later executed block of its chapter, up to the next block
+//! that moves the session to another folder, are not run here. They share the session's
+//! shell and folder, so what follows a step that could not be taken proves nothing; a block
+//! that starts over in another folder (a reader's own project, the book's clone) does not
+//! depend on it. The chapter's test and the list of ignored tests both ask this module.
 
 use std::path::Path;
 
@@ -14,6 +16,9 @@ use crate::vocabulary::Vocabulary;
 pub struct Unmet {
     /// Index of the first block whose requirement is missing.
     pub from_index: usize,
+    /// Index of the next block that moves the session to another folder, where running
+    /// resumes; `None` for the chapter's end.
+    pub until_index: Option<usize>,
     /// The reason every block from there on is not run.
     pub reason: String,
 }
@@ -21,8 +26,29 @@ pub struct Unmet {
 impl Unmet {
     /// Whether `block` is one of the executed blocks this leaves unrun.
     pub fn covers(&self, block: &Block) -> bool {
-        block.index >= self.from_index && is_executed_in_session(&block.verification)
+        block.index >= self.from_index
+            && self.until_index.is_none_or(|until| block.index < until)
+            && is_executed_in_session(&block.verification)
     }
+}
+
+/// Every stretch of `chapter` that does not run under `root` for a missing requirement.
+pub fn unmet(chapter: &Chapter, root: &Path, vocabulary: &Vocabulary) -> Vec<Unmet> {
+    let mut stretches: Vec<Unmet> = Vec::new();
+    for block in &chapter.blocks {
+        if stretches.last().is_some_and(|u| u.until_index.is_none_or(|until| block.index < until)) {
+            continue;
+        }
+        let Some(key) = block.needs.as_ref().or(block.stand_in.as_ref()) else { continue };
+        let Some(requirement) = vocabulary.requirement(key.as_str()) else { continue };
+        if root.join(&requirement.installed_when).exists() {
+            continue;
+        }
+        let until_index =
+            chapter.blocks.iter().skip(block.index + 1).find(|b| b.folder.is_some()).map(|b| b.index);
+        stretches.push(Unmet { from_index: block.index, until_index, reason: requirement.missing.clone() });
+    }
+    stretches
 }
 
 fn is_executed_in_session(v: &Verification) -> bool {
@@ -34,14 +60,7 @@ fn is_executed_in_session(v: &Verification) -> bool {
 
 /// The first block of `chapter` whose requirement is not installed under `root`, if any.
 pub fn first_unmet(chapter: &Chapter, root: &Path, vocabulary: &Vocabulary) -> Option<Unmet> {
-    chapter.blocks.iter().find_map(|block| {
-        let key = block.needs.as_ref()?;
-        let requirement = vocabulary.requirement(key.as_str())?;
-        if root.join(&requirement.installed_when).exists() {
-            return None;
-        }
-        Some(Unmet { from_index: block.index, reason: requirement.missing.clone() })
-    })
+    unmet(chapter, root, vocabulary).into_iter().next()
 }
 
 #[cfg(test)]
@@ -70,6 +89,24 @@ mod tests {
         assert!(unmet.reason.contains("TASKER_TS_PACKAGE"), "{}", unmet.reason);
         let unrun: Vec<usize> = ch.blocks.iter().filter(|b| unmet.covers(b)).map(|b| b.index).collect();
         assert_eq!(unrun, [2, 3, 5], "a checked block keeps its own evidence");
+    }
+
+    #[test]
+    fn running_resumes_where_the_session_moves_to_another_folder() {
+        let ch = chapter(&[
+            "console,run,in-new-folder",
+            "console,run,needs-ts-worker",
+            "console,run",
+            "console,run,in-book-clone",
+            "console,run",
+            "console,run,background,port-3002,needs-ts-worker",
+            "console,run",
+        ]);
+        let nowhere = std::env::temp_dir().join(format!("bv-requirements-folders-{}", std::process::id()));
+        let stretches = unmet(&ch, &nowhere, Vocabulary::get());
+        let unrun: Vec<usize> =
+            ch.blocks.iter().filter(|b| stretches.iter().any(|u| u.covers(b))).map(|b| b.index).collect();
+        assert_eq!(unrun, [1, 2, 5, 6]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub fn block(index: usize, info: &str, shown: &str, include: Option<&str>) -> Bl
         verification: fence.verification,
         needs: fence.needs,
         folder: fence.folder,
+        stand_in: fence.stand_in,
         shown: shown.into(),
         include: include.map(String::from),
     }

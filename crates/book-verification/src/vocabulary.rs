@@ -52,6 +52,11 @@ pub struct Requirement {
     /// what ran instead.
     #[serde(default)]
     pub badge: Option<Label>,
+    /// What the suite runs in the place of a reader's install command that this machine's
+    /// registries cannot serve (`stand-in-<requirement>` blocks): the same package, from
+    /// where the suite has it.
+    #[serde(default)]
+    pub stand_in: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
