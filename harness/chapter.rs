@@ -92,6 +92,7 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
                 session.save_file(&id, path, &block.shown).map_err(|why| {
                     fail(outcomes, block, format!("{file}:{}: saving {path}: {why}", block.line))
                 })?;
+                eprintln!("  saved {file}:{} as {path} in {} ms", block.line, t0.elapsed().as_millis());
                 outcomes.insert(block.index, Outcome::Passed);
             }
             Verification::Server { port } => {
