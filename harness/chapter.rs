@@ -39,16 +39,17 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
     let mut rewrites = Vec::new();
     // From a block whose requirement is not installed on, the chapter is not run here.
     let stretches = unmet(chapter, &paths::repo_root(), Vocabulary::get());
+    let mut announced = std::collections::BTreeSet::new();
     let fail = |outcomes: &mut BTreeMap<usize, Outcome>, block: &Block, message: String| {
         outcomes.insert(block.index, Outcome::Failed { message: message.clone() });
         message
     };
     for block in &chapter.blocks {
         if let Some(unmet) = stretches.iter().find(|u| u.covers(block)) {
-            if block.index == unmet.from_index {
+            if announced.insert(unmet.from_index) {
                 eprintln!(
                     "  not running {file}:{} and what follows it in that folder: {}",
-                    block.line, unmet.reason
+                    chapter.blocks[unmet.from_index].line, unmet.reason
                 );
             }
             outcomes.insert(block.index, Outcome::NotRun { reason: unmet.reason.clone() });

@@ -11,8 +11,8 @@ export class ComposeGreeting extends StepHandler {
   static override handlerName = "Greeting.ComposeGreeting";
 
   override async call(context: StepContext): Promise<StepHandlerResult> {
-    const name = context.getInput<string>("name");
-    if (!name) {
+    const name = context.getInput("name");
+    if (typeof name !== "string" || name === "") {
       return this.failure("the task has no name", ErrorType.VALIDATION_ERROR, false);
     }
     return this.success({ greeting: `Hello, ${name}!` });
