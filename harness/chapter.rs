@@ -59,7 +59,7 @@ fn run_blocks(chapter: &Chapter, outcomes: &mut BTreeMap<usize, Outcome>) -> Res
         let id = format!("block-{}", block.line);
         let moved = match block.folder {
             Some(Folder::New) => session.go_to_new_folder(&id).map(|_| ()),
-            Some(Folder::BookClone) => session.go_to(&id, &paths::repo_root()),
+            Some(Folder::BookClone) => session.go_to_book_clone(&id, &paths::repo_root()),
             None => Ok(()),
         };
         moved.map_err(|why| fail(outcomes, block, format!("{file}:{}: {why}", block.line)))?;

@@ -18,6 +18,11 @@ use crate::redact::{diff, redact};
 const BLOCK_LIMIT: Duration = Duration::from_secs(300);
 /// How long a server may take to answer its port (its first start may compile it).
 const SERVER_LIMIT: Duration = Duration::from_secs(600);
+/// What the suite sets for the book's own apps and a reader's new project does not have:
+/// Bundler's Gemfile for the Rails app on Debian's gems (scripts/lib.sh, ensure_ruby), which
+/// would make `bundle init` in a new folder find it instead of starting one. Unset when the
+/// session moves to a new folder, set again when it comes back to the book's clone.
+const SUITE_ONLY_VARIABLES: &[&str] = &["BUNDLE_GEMFILE"];
 
 pub struct Session {
     child: Child,
@@ -116,7 +121,20 @@ impl Session {
         std::fs::create_dir_all(&folder).map_err(|e| format!("creating {}: {e}", folder.display()))?;
         self.new_folders.push(folder.clone());
         self.go_to(id, &folder)?;
+        self.run(&format!("{id}-unset"), &format!("unset {}", SUITE_ONLY_VARIABLES.join(" ")))?;
         Ok(folder)
+    }
+
+    /// Moves the session back to the book's clone, with the suite's own settings again.
+    pub fn go_to_book_clone(&mut self, id: &str, clone: &Path) -> Result<(), String> {
+        self.go_to(id, clone)?;
+        for name in SUITE_ONLY_VARIABLES {
+            if let Some(value) = std::env::var_os(name) {
+                let assignment = format!("export {name}={}", shell_quote(&value.to_string_lossy()));
+                self.run(&format!("{id}-{name}"), &assignment)?;
+            }
+        }
+        Ok(())
     }
 
     /// Moves the session to `folder`.

@@ -5,7 +5,7 @@ require 'ripper'
 require 'yaml'
 
 # The names that bind the code to the task templates, checked from the source with Ruby's
-# own parser (the worker that would resolve them at run time cannot be installed here):
+# own parser, so that they hold where the worker that resolves them is not installed:
 # every template callable names exactly one handler class under app/handlers, no handler
 # class is orphaned (abstract bases excepted), and every step a handler reads with
 # get_dependency_result('…') is upstream of the step it runs (a dependency, or a
@@ -53,9 +53,9 @@ class BindingsTest < Minitest::Test
     end
   end
 
-  def handler_classes(root)
+  def handler_classes(root, handlers)
     classes = {}
-    Dir[File.join(root, 'app/handlers/**/*.rb')].each do |path|
+    Dir[File.join(root, handlers)].each do |path|
       file = path.delete_prefix("#{ROOT}/")
       walk(Ripper.sexp(File.read(path)), [], file, classes)
     end
@@ -79,10 +79,10 @@ class BindingsTest < Minitest::Test
     found
   end
 
-  # The problems binding the templates under root/templates to the handlers under
-  # root/app/handlers, and the handler classes the templates use.
-  def bindings(root)
-    classes = handler_classes(root)
+  # The problems binding the templates under root/templates to the handler classes in the
+  # files the glob handlers names under root, and the handler classes the templates use.
+  def bindings(root, handlers: 'app/handlers/**/*.rb')
+    classes = handler_classes(root, handlers)
     problems = []
     used = []
     Dir[File.join(root, 'templates/*.yaml')].each do |path|
@@ -128,5 +128,12 @@ class BindingsTest < Minitest::Test
     assert_empty problems
     assert_equal %w[Greeting::ComposeGreetingHandler Greeting::DeliverGreetingHandler],
                  used.sort
+  end
+
+  # The first workflow of the Rails chapter, a project of two files and a template.
+  def test_the_first_workflows_handlers_bind_to_its_template
+    problems, used = bindings(File.join(ROOT, 'first-workflow'), handlers: 'handlers.rb')
+    assert_empty problems
+    assert_equal %w[ComposeGreeting DeliverGreeting], used.sort
   end
 end
