@@ -323,6 +323,26 @@ mod tests {
         assert!(seed(&case("x"), "/v1/tasks /v1/tasks").unwrap_err().contains("2 times"));
     }
 
+    /// Every case of the book's own list seeds into its file as the file stands: an edit
+    /// that removes a case's `find`, or makes it occur twice, is named here in a second,
+    /// not at the end of a CI run's drift check.
+    #[test]
+    fn the_books_cases_each_seed_exactly_once() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let list = std::fs::read_to_string(root.join("tests/drift-cases.toml")).unwrap();
+        let problems: Vec<String> = Cases::parse(&list)
+            .unwrap()
+            .cases
+            .iter()
+            .filter_map(|c| {
+                let text =
+                    std::fs::read_to_string(root.join(&c.file)).map_err(|e| format!("{}: {e}", c.file));
+                text.and_then(|t| seed(c, &t)).err().map(|why| format!("{}: {why}", c.name))
+            })
+            .collect();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
     #[test]
     fn caught_only_with_the_expected_message() {
         let c = case("differs from what the command printed");
