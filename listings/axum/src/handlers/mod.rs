@@ -78,19 +78,135 @@ pub fn parent<T: serde::de::DeserializeOwned>(
 pub type Outcome = Result<Value, StepFailure>;
 
 // ANCHOR: handlers
-/// Every step handler of the app. The compiler holds `callable` and `run` to every
-/// variant; the registry holds the task templates to `callable`.
+/// Every step handler of the app, by workflow. The compiler holds `callable` and `run`
+/// to every variant; the registry holds the task templates to `callable`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Handler {
+    Order(OrderStep),
+    /// The analytics pipeline's steps (below, and in analytics.rs).
+    Analytics(AnalyticsStep),
+    /// The steps of the Patterns part's workflows (below, and in review.rs,
+    /// payments.rs and imports.rs).
+    Pattern(PatternStep),
+}
+
+impl Handler {
+    pub fn all() -> impl Iterator<Item = Handler> {
+        let orders = OrderStep::ALL.into_iter().map(Handler::Order);
+        let analytics = AnalyticsStep::ALL.into_iter().map(Handler::Analytics);
+        orders
+            .chain(analytics)
+            .chain(PatternStep::ALL.into_iter().map(Handler::Pattern))
+    }
+
+    /// The `handler.callable` a task template names this handler by.
+    pub fn callable(self) -> &'static str {
+        match self {
+            Handler::Order(step) => step.callable(),
+            Handler::Analytics(step) => step.callable(),
+            Handler::Pattern(step) => step.callable(),
+        }
+    }
+
+    async fn run(self, step: &TaskSequenceStep) -> Outcome {
+        match self {
+            Handler::Order(handler) => handler.run(step).await,
+            Handler::Analytics(handler) => handler.run(step).await,
+            Handler::Pattern(handler) => handler.run(step).await,
+        }
+    }
+}
+
+/// The order workflow's steps (ecommerce.rs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderStep {
     ValidateCart,
     ProcessPayment,
     UpdateInventory,
     CreateOrder,
     SendConfirmation,
+}
+
+impl OrderStep {
+    const ALL: [OrderStep; 5] = [
+        OrderStep::ValidateCart,
+        OrderStep::ProcessPayment,
+        OrderStep::UpdateInventory,
+        OrderStep::CreateOrder,
+        OrderStep::SendConfirmation,
+    ];
+
+    fn callable(self) -> &'static str {
+        match self {
+            OrderStep::ValidateCart => "validate_cart",
+            OrderStep::ProcessPayment => "process_payment",
+            OrderStep::UpdateInventory => "update_inventory",
+            OrderStep::CreateOrder => "create_order",
+            OrderStep::SendConfirmation => "send_confirmation",
+        }
+    }
+
+    async fn run(self, step: &TaskSequenceStep) -> Outcome {
+        match self {
+            OrderStep::ValidateCart => ecommerce::validate_cart(step).await,
+            OrderStep::ProcessPayment => ecommerce::process_payment(step).await,
+            OrderStep::UpdateInventory => ecommerce::update_inventory(step).await,
+            OrderStep::CreateOrder => ecommerce::create_order(step).await,
+            OrderStep::SendConfirmation => ecommerce::send_confirmation(step).await,
+        }
+    }
+}
+// ANCHOR_END: handlers
+
+/// The analytics pipeline's steps: an extract and a transform per source, then the two
+/// that join them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnalyticsStep {
     Extract(Source),
     Transform(Source),
     AggregateMetrics,
     GenerateInsights,
+}
+
+impl AnalyticsStep {
+    const ALL: [AnalyticsStep; 8] = [
+        AnalyticsStep::Extract(Source::Sales),
+        AnalyticsStep::Extract(Source::Inventory),
+        AnalyticsStep::Extract(Source::Customers),
+        AnalyticsStep::Transform(Source::Sales),
+        AnalyticsStep::Transform(Source::Inventory),
+        AnalyticsStep::Transform(Source::Customers),
+        AnalyticsStep::AggregateMetrics,
+        AnalyticsStep::GenerateInsights,
+    ];
+
+    fn callable(self) -> &'static str {
+        match self {
+            AnalyticsStep::Extract(Source::Sales) => "extract_sales_data",
+            AnalyticsStep::Extract(Source::Inventory) => "extract_inventory_data",
+            AnalyticsStep::Extract(Source::Customers) => "extract_customer_data",
+            AnalyticsStep::Transform(Source::Sales) => "transform_sales",
+            AnalyticsStep::Transform(Source::Inventory) => "transform_inventory",
+            AnalyticsStep::Transform(Source::Customers) => "transform_customers",
+            AnalyticsStep::AggregateMetrics => "aggregate_metrics",
+            AnalyticsStep::GenerateInsights => "generate_insights",
+        }
+    }
+
+    async fn run(self, step: &TaskSequenceStep) -> Outcome {
+        match self {
+            AnalyticsStep::Extract(source) => analytics::extract(step, source).await,
+            AnalyticsStep::Transform(source) => analytics::transform(step, source).await,
+            AnalyticsStep::AggregateMetrics => analytics::aggregate_metrics(step).await,
+            AnalyticsStep::GenerateInsights => analytics::generate_insights(step).await,
+        }
+    }
+}
+
+/// The steps of the Patterns part: a review decision, a card payment with its ledger,
+/// and a batch import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatternStep {
     AssessOrder,
     RouteOrder,
     AutoApprove,
@@ -103,87 +219,50 @@ pub enum Handler {
     FinishImport,
 }
 
-impl Handler {
-    pub const ALL: [Handler; 23] = [
-        Handler::ValidateCart,
-        Handler::ProcessPayment,
-        Handler::UpdateInventory,
-        Handler::CreateOrder,
-        Handler::SendConfirmation,
-        Handler::Extract(Source::Sales),
-        Handler::Extract(Source::Inventory),
-        Handler::Extract(Source::Customers),
-        Handler::Transform(Source::Sales),
-        Handler::Transform(Source::Inventory),
-        Handler::Transform(Source::Customers),
-        Handler::AggregateMetrics,
-        Handler::GenerateInsights,
-        Handler::AssessOrder,
-        Handler::RouteOrder,
-        Handler::AutoApprove,
-        Handler::ManualReview,
-        Handler::ConfirmOrder,
-        Handler::ChargeCard,
-        Handler::SendReceipt,
-        Handler::PlanImport,
-        Handler::ImportBatch,
-        Handler::FinishImport,
+impl PatternStep {
+    const ALL: [PatternStep; 10] = [
+        PatternStep::AssessOrder,
+        PatternStep::RouteOrder,
+        PatternStep::AutoApprove,
+        PatternStep::ManualReview,
+        PatternStep::ConfirmOrder,
+        PatternStep::ChargeCard,
+        PatternStep::SendReceipt,
+        PatternStep::PlanImport,
+        PatternStep::ImportBatch,
+        PatternStep::FinishImport,
     ];
 
-    /// The `handler.callable` a task template names this handler by.
-    pub fn callable(self) -> &'static str {
+    fn callable(self) -> &'static str {
         match self {
-            Handler::ValidateCart => "validate_cart",
-            Handler::ProcessPayment => "process_payment",
-            Handler::UpdateInventory => "update_inventory",
-            Handler::CreateOrder => "create_order",
-            Handler::SendConfirmation => "send_confirmation",
-            Handler::Extract(Source::Sales) => "extract_sales_data",
-            Handler::Extract(Source::Inventory) => "extract_inventory_data",
-            Handler::Extract(Source::Customers) => "extract_customer_data",
-            Handler::Transform(Source::Sales) => "transform_sales",
-            Handler::Transform(Source::Inventory) => "transform_inventory",
-            Handler::Transform(Source::Customers) => "transform_customers",
-            Handler::AggregateMetrics => "aggregate_metrics",
-            Handler::GenerateInsights => "generate_insights",
-            Handler::AssessOrder => "assess_order",
-            Handler::RouteOrder => "route_order",
-            Handler::AutoApprove => "auto_approve",
-            Handler::ManualReview => "manual_review",
-            Handler::ConfirmOrder => "confirm_order",
-            Handler::ChargeCard => "charge_card",
-            Handler::SendReceipt => "send_receipt",
-            Handler::PlanImport => "plan_import",
-            Handler::ImportBatch => "import_batch",
-            Handler::FinishImport => "finish_import",
+            PatternStep::AssessOrder => "assess_order",
+            PatternStep::RouteOrder => "route_order",
+            PatternStep::AutoApprove => "auto_approve",
+            PatternStep::ManualReview => "manual_review",
+            PatternStep::ConfirmOrder => "confirm_order",
+            PatternStep::ChargeCard => "charge_card",
+            PatternStep::SendReceipt => "send_receipt",
+            PatternStep::PlanImport => "plan_import",
+            PatternStep::ImportBatch => "import_batch",
+            PatternStep::FinishImport => "finish_import",
         }
     }
 
     async fn run(self, step: &TaskSequenceStep) -> Outcome {
         match self {
-            Handler::ValidateCart => ecommerce::validate_cart(step).await,
-            Handler::ProcessPayment => ecommerce::process_payment(step).await,
-            Handler::UpdateInventory => ecommerce::update_inventory(step).await,
-            Handler::CreateOrder => ecommerce::create_order(step).await,
-            Handler::SendConfirmation => ecommerce::send_confirmation(step).await,
-            Handler::Extract(source) => analytics::extract(step, source).await,
-            Handler::Transform(source) => analytics::transform(step, source).await,
-            Handler::AggregateMetrics => analytics::aggregate_metrics(step).await,
-            Handler::GenerateInsights => analytics::generate_insights(step).await,
-            Handler::AssessOrder => review::assess_order(step).await,
-            Handler::RouteOrder => review::route_order(step).await,
-            Handler::AutoApprove => review::auto_approve(step).await,
-            Handler::ManualReview => review::manual_review(step).await,
-            Handler::ConfirmOrder => review::confirm_order(step).await,
-            Handler::ChargeCard => payments::charge_card(step).await,
-            Handler::SendReceipt => payments::send_receipt(step).await,
-            Handler::PlanImport => imports::plan_import(step).await,
-            Handler::ImportBatch => imports::import_batch(step).await,
-            Handler::FinishImport => imports::finish_import(step).await,
+            PatternStep::AssessOrder => review::assess_order(step).await,
+            PatternStep::RouteOrder => review::route_order(step).await,
+            PatternStep::AutoApprove => review::auto_approve(step).await,
+            PatternStep::ManualReview => review::manual_review(step).await,
+            PatternStep::ConfirmOrder => review::confirm_order(step).await,
+            PatternStep::ChargeCard => payments::charge_card(step).await,
+            PatternStep::SendReceipt => payments::send_receipt(step).await,
+            PatternStep::PlanImport => imports::plan_import(step).await,
+            PatternStep::ImportBatch => imports::import_batch(step).await,
+            PatternStep::FinishImport => imports::finish_import(step).await,
         }
     }
 }
-// ANCHOR_END: handlers
 
 // ANCHOR: worker_id
 /// This process's name in step results: `TASKER_WORKER_ID`, as in the worker's config.
@@ -257,8 +336,7 @@ impl Registry {
         }
         let registry = Registry::default();
         for (callable, template) in &wanted {
-            let handler = Handler::ALL
-                .into_iter()
+            let handler = Handler::all()
                 .find(|h| h.callable() == callable)
                 .ok_or_else(|| {
                     anyhow::anyhow!(
@@ -268,8 +346,7 @@ impl Registry {
                 })?;
             registry.register(callable, Arc::new(QuickstartHandler(handler)));
         }
-        let unused: Vec<&str> = Handler::ALL
-            .iter()
+        let unused: Vec<&str> = Handler::all()
             .map(|h| h.callable())
             .filter(|c| !registry.handler_available(c))
             .collect();
@@ -316,7 +393,7 @@ mod tests {
     fn the_apps_templates_and_handlers_match_one_to_one() {
         let dir = std::env::current_dir().unwrap().join("templates");
         let registry = Registry::for_templates(&dir).unwrap();
-        assert_eq!(registry.registered_handlers().len(), Handler::ALL.len());
+        assert_eq!(registry.registered_handlers().len(), Handler::all().count());
     }
 
     #[test]
