@@ -8,13 +8,22 @@ import { importHandlers } from "./handlers/imports";
 import { paymentHandlers } from "./handlers/payments";
 import { reviewHandlers } from "./handlers/review";
 
+// Every handler class of the app: the order workflow's and the analytics pipeline's,
+// then those of the Patterns part's workflows.
+const appHandlers = [
+  ...ecommerceHandlers,
+  ...analyticsHandlers,
+  ...reviewHandlers,
+  ...paymentHandlers,
+  ...importHandlers,
+];
+
 // ANCHOR: start_worker
 export async function startWorker(): Promise<() => Promise<void>> {
   const worker = new WorkerServer();
   // Register before start: the worker resolves each step's callable in this registry.
   const handlers = worker.getHandlerSystem();
-  const patterns = [...reviewHandlers, ...paymentHandlers, ...importHandlers];
-  for (const handler of [...ecommerceHandlers, ...analyticsHandlers, ...patterns]) {
+  for (const handler of appHandlers) {
     handlers.register(handler.handlerName, handler);
   }
   // The native worker reads TASKER_TEMPLATE_PATH and TASKER_CONFIG_PATH from the process
