@@ -14,11 +14,11 @@ static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"\bpid \d+\b", "pid <pid>"),
         // A measured ratio, such as a speed-up: shown as last measured, not compared.
         (r"\b\d+(\.\d+)?×", "<ratio>×"),
-        // Where the book's clone is (its state folder sits at its root): the page shows a
-        // reader's own path, as it shows a UUID of its own.
-        (r#"(?:/[^\s/'"=]+)+/\.state/"#, "<clone>/.state/"),
-        // Where a reader made their first project (the chapters call it hello-tasker).
-        (r#"(?:/[^\s/'"=]+)+/hello-tasker/"#, "<folder>/hello-tasker/"),
+        // Where the book's clone is (its state folder sits at its root): the page shows it
+        // under the reader's home, `~/tasker-quickstarts`, as it shows a UUID of its own.
+        (r#"(?:~|/[^\s/'"=]+)(?:/[^\s/'"=]+)*/\.state/"#, "<clone>/.state/"),
+        // Where a reader made their first project (the chapters show ~/hello-tasker).
+        (r#"(?:~|/[^\s/'"=]+)(?:/[^\s/'"=]+)*/hello-tasker/"#, "<folder>/hello-tasker/"),
     ]
     .into_iter()
     .map(|(re, with)| (Regex::new(re).unwrap(), with))
@@ -59,12 +59,12 @@ mod tests {
 
     #[test]
     fn redacts_where_the_clone_is() {
-        let shown = "export TASKER_CONFIG_PATH=/home/you/tasker-quickstarts/.state/config/worker.toml";
-        let actual = "export TASKER_CONFIG_PATH=/work/main/.state/config/worker.toml";
+        let shown = "export TASKER_CONFIG_PATH=~/tasker-quickstarts/.state/config/worker.toml";
+        let actual = "export TASKER_CONFIG_PATH=/srv/ci/checkout/.state/config/worker.toml";
         assert_eq!(redact(shown), redact(actual));
         assert_eq!(redact("data .state/pg/data"), "data .state/pg/data");
         assert_eq!(
-            redact("loaded: /home/you/hello-tasker/node_modules/x.node"),
+            redact("loaded: ~/hello-tasker/node_modules/x.node"),
             redact("loaded: /tmp/tasker-qs-1-block-17/hello-tasker/node_modules/x.node")
         );
     }
