@@ -12,38 +12,12 @@ mod handlers {
     pub mod deliver_greeting;
 }
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use async_trait::async_trait;
+use axum_quickstart::handlers::Registry;
 use axum_quickstart::tasker::{MAX_WAIT, POLL_INTERVAL, TaskRequest, TaskerApi};
 use serde_json::Value;
-use tasker_shared::types::base::TaskSequenceStep;
 use tasker_worker::worker::handlers::{StepHandler, StepHandlerRegistry};
-
-/// The handlers by callable: what a template's `handler.callable` names.
-#[derive(Default)]
-struct Handlers(RwLock<HashMap<String, Arc<dyn StepHandler>>>);
-
-#[async_trait]
-impl StepHandlerRegistry for Handlers {
-    async fn get(&self, step: &TaskSequenceStep) -> Option<Arc<dyn StepHandler>> {
-        let callable = &step.step_definition.handler.callable;
-        self.0.read().unwrap().get(callable).cloned()
-    }
-
-    fn register(&self, name: &str, handler: Arc<dyn StepHandler>) {
-        self.0.write().unwrap().insert(name.to_string(), handler);
-    }
-
-    fn handler_available(&self, name: &str) -> bool {
-        self.0.read().unwrap().contains_key(name)
-    }
-
-    fn registered_handlers(&self) -> Vec<String> {
-        self.0.read().unwrap().keys().cloned().collect()
-    }
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -57,7 +31,8 @@ async fn main() -> anyhow::Result<()> {
     // Tasker answers 409 to a second task with the same context: each run is new.
     context["run_id"] = uuid::Uuid::new_v4().to_string().into();
 
-    let handlers = Handlers::default();
+    // The app's registry, empty: only these two handlers, by their callables.
+    let handlers = Registry::default();
     for handler in [
         Arc::new(handlers::compose_greeting::ComposeGreeting) as Arc<dyn StepHandler>,
         Arc::new(handlers::deliver_greeting::DeliverGreeting),
