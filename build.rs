@@ -23,7 +23,7 @@ fn main() {
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
         panic!(
-            "the book breaks {} rule(s):\n{}\n(rules: README.md, \"How it is tested\")",
+            "the book breaks {} rule(s):\n{}\n(rules: TESTING.md, \"The book as tests\")",
             problems.len(),
             list.join("\n")
         );

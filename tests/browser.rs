@@ -220,7 +220,7 @@ fn search_finds_the_api_names_on_the_chapters_that_use_them() {
 }
 
 /// axe-core's rules in the light theme. Violations inside mdBook's own page template (its
-/// menu bar and sidebar) are printed, not failed: they are mdBook's, and the README lists
+/// menu bar and sidebar) are printed, not failed: they are mdBook's, and TESTING.md lists
 /// them with the mdBook version.
 #[test]
 fn no_serious_accessibility_violation_of_the_books_own_markup_in_the_light_theme() {
