@@ -216,9 +216,10 @@ impl Cases {
 impl Case {
     /// Why the case cannot run in the repository at `root`: its test needs a requirement
     /// that is not installed there.
-    pub fn not_runnable_under(&self, root: &Path) -> Option<&'static str> {
+    pub fn not_runnable_under(&self, root: &Path) -> Option<String> {
         let requirement = Vocabulary::get().requirement(self.needs.as_deref()?)?;
-        (!root.join(&requirement.installed_when).exists()).then_some(requirement.missing.as_str())
+        (!root.join(&requirement.installed_when).exists())
+            .then(|| format!("{}: {}", requirement.missing, requirement.install))
     }
 }
 

@@ -218,7 +218,7 @@ impl NotRunIndex {
 
 /// Page-level facts the preprocessor writes where a chapter asks for them with an HTML
 /// comment (`<!-- verification: not-run-here -->`, `<!-- verification: drift-check -->`),
-/// so the "How this book is verified" page cannot drift from the book.
+/// so the "About this book" page cannot drift from the book.
 pub fn render_facts(
     content: &str,
     page: &str,
@@ -410,7 +410,7 @@ mod tests {
             b[1]
         );
         assert!(
-            b[2].contains("data-verification=\"not-run\"") && b[2].contains("not executed here: no Docker"),
+            b[2].contains("data-verification=\"not-run\"") && b[2].contains("not executed here: needs a Docker engine"),
             "{}",
             b[2]
         );

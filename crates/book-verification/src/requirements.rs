@@ -86,7 +86,7 @@ mod tests {
         let empty = std::env::temp_dir().join(format!("bv-requirements-{}", std::process::id()));
         let unmet = first_unmet(&ch, &empty, Vocabulary::get()).expect("nothing is installed there");
         assert_eq!(unmet.from_index, 2);
-        assert!(unmet.reason.contains("TASKER_TS_PACKAGE"), "{}", unmet.reason);
+        assert!(unmet.reason.contains("@tasker-systems/tasker"), "{}", unmet.reason);
         let unrun: Vec<usize> = ch.blocks.iter().filter(|b| unmet.covers(b)).map(|b| b.index).collect();
         assert_eq!(unrun, [2, 3, 5], "a checked block keeps its own evidence");
     }

@@ -41,10 +41,13 @@ pub struct Reason {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
-    /// What it is, for the badge and the "How this book is verified" page.
+    /// What it is, for the badge and the "About this book" page.
     pub what: String,
-    /// Why a machine may lack it, said where it is missing.
+    /// What a block that needs it lacked, in the reader's terms: on the badges of the
+    /// blocks it stops.
     pub missing: String,
+    /// How the suite gets it, for whoever runs the suite without it.
+    pub install: String,
     /// A file (relative to the repository) that exists exactly when it is installed.
     pub installed_when: String,
     /// The badge of the shell blocks that ran with it (from the first block that needs it

@@ -90,7 +90,7 @@ fn run() -> Result<bool, String> {
     let (cases, unrunnable): (Vec<&Case>, Vec<&Case>) =
         cases.iter().partition(|c| c.not_runnable_under(&root).is_none());
     for case in &unrunnable {
-        println!("  not run {:<46} {}", case.name, case.not_runnable_under(&root).unwrap_or(""));
+        println!("  not run {:<46} {}", case.name, case.not_runnable_under(&root).unwrap_or_default());
     }
     let targets: BTreeSet<&TestTarget> = cases.iter().map(|c| &c.test).collect();
     if options.suite_passed {
