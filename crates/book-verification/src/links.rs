@@ -1,7 +1,8 @@
 //! Internal links of the rendered book: every `href` to a page of the book must name a page
 //! that exists and, with a `#fragment`, an `id` on that page. Checked on mdBook's own HTML,
 //! so the heading ids are the ones mdBook really made (no copy of its slug rules here).
-//! mdbook-linkcheck2 checks the pages; this adds the fragments.
+//! mdbook-linkcheck2 checks the pages; this adds the fragments. Links out of the book are
+//! held to `external_links`' rules (well formed, pinned to a version).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::external_links;
 use crate::paths::normalize;
 
 static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"\sid="([^"]*)""#).unwrap());
@@ -46,7 +48,13 @@ pub fn check_rendered(book_dir: &Path) -> Result<Vec<BrokenLink>, String> {
     let mut broken = Vec::new();
     for (page, html) in &pages {
         for href in HREF.captures_iter(html).map(|c| unescape(&c[1])) {
-            if href.contains("://") || href.starts_with("mailto:") || href.starts_with("javascript:") {
+            if href.contains("://") {
+                if let Err(why) = external_links::check(&href) {
+                    broken.push(BrokenLink { page: page.clone(), href: href.clone(), why });
+                }
+                continue;
+            }
+            if href.starts_with("mailto:") || href.starts_with("javascript:") {
                 continue;
             }
             let (target, fragment) = match href.split_once('#') {
@@ -132,7 +140,8 @@ mod tests {
         std::fs::write(
             dir.join("quickstart/axum.html"),
             r##"<a href="../stack.html#with-docker">ok</a> <a href="../stack.html#with-dokker">bad</a>
-               <a href="../stak.html">bad</a> <a href="https://example.com/x#y">external</a>
+               <a href="../stak.html">bad</a> <a href="https://docs.rs/axum/0.8#y">external</a>
+               <a href="https://github.com/o/r/blob/main/x.md">unpinned</a>
                <a href="../missing.css">bad</a>"##,
         )
         .unwrap();
@@ -144,6 +153,8 @@ mod tests {
             vec![
                 "quickstart/axum.html: link `../stack.html#with-dokker`: stack.html has no element with id `with-dokker`",
                 "quickstart/axum.html: link `../stak.html`: no page stak.html",
+                "quickstart/axum.html: link `https://github.com/o/r/blob/main/x.md`: `main` is not a tag or \
+                 version: link a repository's files at the one the book uses",
                 "quickstart/axum.html: link `../missing.css`: no such file",
             ]
         );

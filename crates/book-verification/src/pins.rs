@@ -68,6 +68,15 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         p(Language::Python, r"`tasker-py`\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Everywhere),
         p(Language::TypeScript, r"`@tasker-systems/tasker`\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Everywhere),
         p(Language::Ruby, r"`tasker-rb`\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Everywhere),
+        // Links pinned to a release (src/external_links.rs holds them to it): a package's
+        // page or API docs, upstream's source at a tag.
+        p(Language::Rust, r"(?:crates\.io/crates|docs\.rs)/tasker-[a-z-]+/([0-9]+\.[0-9]+\.[0-9]+)", Prose),
+        p(Language::Rust, r"tasker-core/(?:blob|tree)/v([0-9]+\.[0-9]+\.[0-9]+)", Prose),
+        p(Language::Python, r"pypi\.org/project/tasker-py/([0-9]+\.[0-9]+\.[0-9]+)", Prose),
+        p(Language::TypeScript, r"@tasker-systems/tasker/v/([0-9]+\.[0-9]+\.[0-9]+)", Prose),
+        p(Language::TypeScript, r"tasker-core/(?:blob|tree)/typescript-v([0-9]+\.[0-9]+\.[0-9]+)", Prose),
+        p(Language::Ruby, r"rubygems\.org/gems/tasker-rb/versions/([0-9]+\.[0-9]+\.[0-9]+)", Prose),
+        p(Language::Ruby, r"tasker-core/(?:blob|tree)/ruby-v([0-9]+\.[0-9]+\.[0-9]+)", Prose),
         // The server's version in a sentence: "Tasker 0.1.8", "Tasker **0.1.8**", "a 0.1.8 server".
         p(Language::Rust, r"\bTasker(?:\s+server)?\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Prose),
         p(Language::Rust, r"`tasker-ctl`\s+\**([0-9]+\.[0-9]+\.[0-9]+)", Prose),

@@ -17,6 +17,7 @@ pub fn check(book: &Book) -> Vec<Problem> {
         problems.extend(check_includes(&book.root, chapter));
         problems.extend(check_blocks(chapter, vocabulary));
     }
+    problems.extend(crate::reference::check(book));
     problems
 }
 

@@ -66,6 +66,15 @@ pub enum ProblemKind {
         width: usize,
         line: String,
     },
+    /// A chapter runs an endpoint, a `tasker-ctl` command or a `TASKER_*` variable that the
+    /// Reference page does not list.
+    NotInReference {
+        name: String,
+    },
+    /// The Reference page lists something no executed block uses.
+    ListedButUnused {
+        name: String,
+    },
 }
 
 /// The widest line a listing may show: what a code block holds at the book's usual width.
@@ -119,6 +128,14 @@ impl fmt::Display for Problem {
                 f,
                 "a line of {file} is {width} columns wide (at most {MAX_LISTING_COLUMNS} are shown without scrolling): {line}"
             ),
+            ProblemKind::NotInReference { name } => write!(
+                f,
+                "`{name}` is used here but src/{} does not list it (a table row starting with `{name}`)",
+                crate::reference::PAGE
+            ),
+            ProblemKind::ListedButUnused { name } => {
+                write!(f, "`{name}` is listed, but no executed block of the book uses it: remove its row")
+            }
         }
     }
 }
