@@ -459,21 +459,29 @@ ensure_browser_tools() {
 }
 
 # A listing's JavaScript dependencies, from its committed bun.lock. node_modules is a link
-# into the state folder, like the Python venvs.
+# into the state folder, like the Python venvs, and bun installs there, from a copy of the
+# listing's package.json without the packages the suite installs itself
+# (QS_SUITE_INSTALLED_NPM): package.json lists them as a reader's `bun add` writes them, and
+# the registry here may not have them, so the committed bun.lock cannot name them.
+QS_SUITE_INSTALLED_NPM='["@tasker-systems/tasker"]'
 ensure_bun_deps() {
-  local dir=$QS_ROOT/listings/$1 modules=$QS_STATE/$1/node_modules stamp
+  local dir=$QS_ROOT/listings/$1 state=$QS_STATE/$1 stamp
   stamp=$(lock_stamp "$dir/bun.lock" "$dir/package.json")
-  mkdir -p "$modules"
-  [ -L "$dir/node_modules" ] || { rm -rf "$dir/node_modules"; ln -s "$modules" "$dir/node_modules"; }
-  if ! stamp_is "$modules" "$stamp"; then
-    step "bun install --frozen-lockfile in listings/$1"
-    (cd "$dir" && bun install --silent --frozen-lockfile) >&2
-    echo "$stamp" >"$modules/.lock-stamp"
+  mkdir -p "$state/node_modules"
+  [ -L "$dir/node_modules" ] || { rm -rf "$dir/node_modules"; ln -s "$state/node_modules" "$dir/node_modules"; }
+  if ! stamp_is "$state/node_modules" "$stamp"; then
+    step "bun install --frozen-lockfile for listings/$1 (into $state)"
+    jq --argjson own "$QS_SUITE_INSTALLED_NPM" '.dependencies |= with_entries(select(.key | IN($own[]) | not))' \
+      "$dir/package.json" >"$state/package.json"
+    cp "$dir/bun.lock" "$state/bun.lock"
+    (cd "$state" && bun install --silent --frozen-lockfile) >&2
+    echo "$stamp" >"$state/node_modules/.lock-stamp"
   fi
 }
 
-# @tasker-systems/tasker, the Bun app's worker, without touching package.json or bun.lock
-# (readers run `bun add @tasker-systems/tasker@<version>`): from the npm registry when it has
+# @tasker-systems/tasker, the Bun app's worker, into the node_modules ensure_bun_deps made,
+# without touching the listing's files (its package.json lists the package as readers' `bun
+# add @tasker-systems/tasker@<version>` writes it): from the npm registry when it has
 # that version, else from the package tarball that TASKER_TS_PACKAGE names (a .tgz, or a
 # folder holding tasker-systems-tasker-<version>.tgz). With neither, the Bun chapter's worker
 # blocks and the worker suite are reported as not run (vocabulary.toml, requirements.ts-worker).
@@ -503,7 +511,7 @@ ensure_tasker_npm_package() {
     return
   fi
   step "installing @tasker-systems/tasker $version from $source (the Bun worker runs)"
-  (cd "$dir" && bun add --silent --no-save "$source") >&2
+  (cd "$QS_STATE/bun" && bun add --silent --no-save "$source") >&2
   local got
   got=$(jq -r .version "$installed" 2>/dev/null) || got=none
   [ "$got" = "$version" ] || die "installing from $source gave @tasker-systems/tasker $got, not $version"
