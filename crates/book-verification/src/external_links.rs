@@ -10,12 +10,14 @@ use regex::Regex;
 
 /// A version or a tag as registries and tasker-core write them: `0.1.8`, `v0.1.8`,
 /// `ruby-v0.1.10`, `0.8` (docs.rs takes a partial version), or a full commit hash.
-static VERSION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:[a-z-]*v?\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.-]+)?|[0-9a-f]{40})$").unwrap());
+static VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[a-z-]*v?\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.-]+)?|[0-9a-f]{40})$").unwrap()
+});
 
 /// Hosts of projects that publish one current site, with no versions in its addresses (a
 /// framework's home page). A link there cannot be pinned, so it is accepted as it is.
-const UNVERSIONED_SITES: &[&str] = &["bun.sh", "hono.dev", "zod.dev", "fastapi.tiangolo.com", "keats.github.io"];
+const UNVERSIONED_SITES: &[&str] =
+    &["bun.sh", "hono.dev", "zod.dev", "fastapi.tiangolo.com", "keats.github.io"];
 
 /// Why `href` is not an acceptable link out of the book, or `Ok` when it is.
 pub fn check(href: &str) -> Result<(), String> {

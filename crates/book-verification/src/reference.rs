@@ -46,7 +46,8 @@ static ENDPOINT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static METHOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"-X\s+([A-Z]+)").unwrap());
 static DATA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s(?:-d|--data(?:-raw)?)\s").unwrap());
-static COMMAND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\btasker-ctl\s+([a-z-]+)\s+([a-z-]+)").unwrap());
+static COMMAND: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\btasker-ctl\s+([a-z-]+)\s+([a-z-]+)").unwrap());
 static VARIABLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bTASKER_[A-Z_]+\b").unwrap());
 /// A code span at the start of a table row: how the Reference page lists a name.
 static LISTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^\|\s*`([^`]+)`").unwrap());

@@ -410,7 +410,8 @@ mod tests {
             b[1]
         );
         assert!(
-            b[2].contains("data-verification=\"not-run\"") && b[2].contains("not executed here: needs a Docker engine"),
+            b[2].contains("data-verification=\"not-run\"")
+                && b[2].contains("not executed here: needs a Docker engine"),
             "{}",
             b[2]
         );
