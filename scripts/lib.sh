@@ -753,7 +753,7 @@ run_book_tests() { # [cargo test args...]
 run_suite() { # NAME
   case $1 in
     axum) (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test live --test patterns --test killed_worker --test scaffold --test hostile) ;;
-    stack) (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test stack --test versions) ;;
+    stack) (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test stack --test versions --test shell_helpers --test compose) ;;
     # pytest exits 5 when it collected nothing: that is a failure here, like any other.
     fastapi) (cd "$QS_ROOT/listings/fastapi" && exec "$QS_STATE/venv-fastapi/bin/python" -m pytest -rfE) ;;
     # The native worker (where it installs) reads the template folder from the environment
