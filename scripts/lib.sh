@@ -100,6 +100,8 @@ QS_PG_PORT=${TASKER_QS_PG_PORT:-54329}
 QS_PG_LISTEN=${TASKER_QS_PG_LISTEN:-127.0.0.1}
 QS_HTTP_ADDR=${TASKER_QS_HTTP_ADDR:-127.0.0.1:8080}
 QS_GRPC_ADDR=${TASKER_QS_GRPC_ADDR:-127.0.0.1:9190}
+# Prometheus, scraping the server (scripts/stack starts it with the server).
+QS_PROMETHEUS_ADDR=${TASKER_QS_PROMETHEUS_ADDR:-127.0.0.1:9095}
 QS_ENV=development
 
 # Versions come from Cargo.toml, the one place they live ([workspace.metadata.tasker] for
@@ -753,7 +755,7 @@ run_book_tests() { # [cargo test args...]
 run_suite() { # NAME
   case $1 in
     axum) (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test live --test patterns --test killed_worker --test scaffold --test hostile) ;;
-    stack) (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test stack --test versions --test shell_helpers --test compose) ;;
+    stack) (cd "$QS_ROOT" && cargo test --workspace --no-fail-fast --test stack --test versions --test shell_helpers --test compose --test prometheus) ;;
     # pytest exits 5 when it collected nothing: that is a failure here, like any other.
     fastapi) (cd "$QS_ROOT/listings/fastapi" && exec "$QS_STATE/venv-fastapi/bin/python" -m pytest -rfE) ;;
     # The native worker (where it installs) reads the template folder from the environment

@@ -83,6 +83,7 @@ fn the_stack_serves_migrates_idempotently_and_stops_cleanly() {
         let down = stack(&["down"]);
         assert!(down.contains("nothing of the stack is running"), "{down}");
         assert_eq!(pid_file_alive("tasker-server.pid"), None, "cycle {cycle}: tasker-server still running");
+        assert_eq!(pid_file_alive("prometheus.pid"), None, "cycle {cycle}: prometheus still running");
         assert!(!port_in_use(&http_addr), "cycle {cycle}: {http_addr} still taken after down");
         assert!(!port_in_use(&pg_addr), "cycle {cycle}: PostgreSQL still listening on {pg_addr} after down");
         let status =
