@@ -26,7 +26,10 @@ fn every_image_is_pinned_and_the_server_is_the_books_version() {
     for (name, service) in &services {
         let image = service["image"].as_str().unwrap_or_else(|| panic!("{name:?} has no image"));
         let (_, tag) = image.rsplit_once(':').unwrap_or_else(|| panic!("{image}: no tag"));
-        assert!(tag != "latest" && tag.chars().any(|c| c.is_ascii_digit()), "{image}: not pinned to a version");
+        assert!(
+            tag != "latest" && tag.chars().any(|c| c.is_ascii_digit()),
+            "{image}: not pinned to a version"
+        );
     }
     let server = services[&Value::from("orchestration")]["image"].as_str().unwrap();
     assert_eq!(
@@ -70,7 +73,11 @@ fn its_configuration_is_what_tasker_ctl_generates_from_the_books_sources() {
         .arg(&generated)
         .output()
         .expect("running tasker-ctl (scripts/stack up installs it)");
-    assert!(run.status.success(), "tasker-ctl config generate failed:\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "tasker-ctl config generate failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let fresh = without_run_details(&std::fs::read_to_string(&generated).unwrap());
     std::fs::remove_dir_all(&out_dir).unwrap();
     let committed_path = Path::new(FOLDER).join("orchestration.toml");
