@@ -68,6 +68,11 @@ impl StackEnv {
         self.var("ORCHESTRATION_URL")
     }
 
+    /// The stack's Prometheus (scripts/stack starts it with the server).
+    pub fn prometheus_url(&self) -> &str {
+        self.var("PROMETHEUS_URL")
+    }
+
     /// Tasker's database, with the credentials.
     pub fn database_url(&self) -> &str {
         self.var("DATABASE_URL")

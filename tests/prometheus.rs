@@ -4,12 +4,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tasker_quickstarts::{http, repo_root, require_stack};
-
-fn prometheus_url() -> String {
-    let addr = std::env::var("TASKER_QS_PROMETHEUS_ADDR").unwrap_or_else(|_| "127.0.0.1:9095".into());
-    format!("http://{addr}")
-}
+use tasker_quickstarts::{StackEnv, http, repo_root, require_stack};
 
 #[test]
 fn its_configuration_passes_promtool() {
@@ -29,7 +24,7 @@ fn its_configuration_passes_promtool() {
 #[test]
 fn it_scrapes_the_orchestration_server() {
     require_stack().unwrap_or_else(|e| panic!("{e}"));
-    let url = format!("{}/api/v1/targets", prometheus_url());
+    let url = format!("{}/api/v1/targets", StackEnv::get().prometheus_url());
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let (status, body) = http::get(&url, Duration::from_secs(2))

@@ -15,18 +15,23 @@ static UUID_V4: LazyLock<Regex> = LazyLock::new(|| {
 static UUID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").unwrap());
 
-/// Runs `script` in bash after sourcing the helpers; its stdout, or a failure with stderr.
-fn with_helpers(script: &str) -> String {
+/// Runs `script` in bash (`-euo pipefail`) after sourcing the helpers, against the stack.
+fn run_with_helpers(script: &str) -> std::process::Output {
     if let Err(e) = require_stack() {
         panic!("{e}");
     }
-    let out = Command::new("bash")
+    Command::new("bash")
         .current_dir(repo_root())
         .env("ORCHESTRATION_URL", StackEnv::get().orchestration_url())
         .env("TASK_NAMESPACE", "patterns_rs")
         .args(["-euo", "pipefail", "-c", &format!("source listings/shell/tasks.sh\n{script}")])
         .output()
-        .expect("running bash");
+        .expect("running bash")
+}
+
+/// What `script` printed; it must succeed.
+fn with_helpers(script: &str) -> String {
+    let out = run_with_helpers(script);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "the helpers failed:\n--- script\n{script}\n--- stderr\n{stderr}");
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -70,13 +75,7 @@ echo "status: $(finish "$TASK" 1)""#,
 
 #[test]
 fn task_stops_with_taskers_answer_when_it_refuses() {
-    let out = Command::new("bash")
-        .current_dir(repo_root())
-        .env("ORCHESTRATION_URL", StackEnv::get().orchestration_url())
-        .env("TASK_NAMESPACE", "patterns_rs")
-        .args(["-c", "source listings/shell/tasks.sh; task no_such_template '{}'"])
-        .output()
-        .expect("running bash");
+    let out = run_with_helpers("task no_such_template '{}'");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "a task of an unknown template was reported created");
     assert!(stderr.contains("no task:") && stderr.contains("HTTP 404"), "{stderr}");
